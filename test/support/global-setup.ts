@@ -1,0 +1,74 @@
+// Starts what the API tests talk to: Postgres (a real server when TEST_DATABASE_URL is set, as in
+// CI; embedded PGlite otherwise), the SigV4-checking S3 server, and the worker in wrangler dev.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { freePort } from '../../scripts/stack/embedded-postgres.ts';
+import { startLocalStack } from '../../scripts/stack/local-stack.ts';
+import { startWorkerProcess } from '../../scripts/stack/worker-process.ts';
+
+export const TEST_ADMIN_KEY = 'test-bootstrap-admin-key-0123456789abcdef';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    workerUrl: string;
+    adminKey: string;
+    databaseUrl: string;
+    s3: { endpoint: string; bucket: string; accessKeyId: string; secretAccessKey: string };
+    maxFileSizeMb: number;
+    databaseKind: 'postgres' | 'pglite';
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'faxbot-test-'));
+  const realDb = process.env.TEST_DATABASE_URL;
+  if (realDb) await resetDatabase(realDb);
+  const stack = await startLocalStack({ dataDir, databaseUrl: realDb, ephemeral: true });
+  const maxFileSizeMb = 2;
+  const worker = await startWorkerProcess({
+    port: await freePort(),
+    varsFile: path.join(dataDir, 'worker.vars'),
+    persistTo: path.join(dataDir, 'wrangler'),
+    inheritOutput: !!process.env.TEST_WORKER_LOGS,
+    vars: {
+      ...stack.vars,
+      ENVIRONMENT: 'test',
+      API_KEY: TEST_ADMIN_KEY,
+      PDF_TOKEN_SECRET: 'test-pdf-token-secret-0123456789abcdef',
+      MAX_FILE_SIZE_MB: String(maxFileSizeMb),
+      SANDBOX_STEP_MS: '100',
+      
+    },
+  });
+  // The signed URLs must point at the running worker.
+  project.provide('workerUrl', worker.url);
+  project.provide('adminKey', TEST_ADMIN_KEY);
+  project.provide('databaseUrl', stack.databaseUrl);
+  project.provide('databaseKind', realDb ? 'postgres' : 'pglite');
+  project.provide('maxFileSizeMb', maxFileSizeMb);
+  project.provide('s3', {
+    endpoint: stack.vars.S3_ENDPOINT!,
+    bucket: stack.vars.S3_BUCKET!,
+    accessKeyId: stack.vars.S3_ACCESS_KEY_ID!,
+    secretAccessKey: stack.vars.S3_SECRET_ACCESS_KEY!,
+  });
+  return async () => {
+    await worker.stop();
+    await stack.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}
+
+/** A real server is reused across runs: start every run from an empty schema. */
+async function resetDatabase(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('drop schema if exists drizzle cascade; drop schema public cascade; create schema public;');
+  } finally {
+    await client.end();
+  }
+}

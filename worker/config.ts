@@ -1,0 +1,138 @@
+// Parses the worker's environment into a typed configuration once per isolate, with defaults.
+// Problems are collected (names only, never values) so the app can refuse to serve a broken setup.
+import { z } from 'zod';
+import type { Env } from './env.ts';
+
+export const FAX_BACKENDS = ['sandbox'] as const;
+export type FaxBackendName = (typeof FAX_BACKENDS)[number];
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)));
+
+const int = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).optional().default(fallback);
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
+
+const schema = z.object({
+  ENVIRONMENT: z.enum(['development', 'test', 'production']).optional().default('production'),
+  API_KEY: optionalString,
+  REQUIRE_API_KEY: bool(true),
+  DATABASE_URL: optionalString,
+  DATABASE_WS_PROXY: optionalString,
+  S3_ENDPOINT: optionalString,
+  S3_REGION: z.string().optional().default('us-east-1'),
+  S3_BUCKET: optionalString,
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  S3_KMS_KEY_ID: optionalString,
+  PUBLIC_API_URL: optionalString.pipe(z.url().optional()),
+  PDF_TOKEN_SECRET: optionalString,
+  PDF_TOKEN_TTL_MINUTES: int(60, 1, 24 * 60),
+  MAX_FILE_SIZE_MB: int(10, 1, 100),
+  DEFAULT_COUNTRY_CODE: z
+    .string()
+    .optional()
+    .default('1')
+    .pipe(z.string().regex(/^\+?[1-9]\d{0,2}$/, 'a country calling code such as 1 or 44')),
+  PAGE_SIZE: z.enum(['letter', 'a4']).optional().default('letter'),
+  FAX_BACKEND: z.enum(FAX_BACKENDS).optional().default('sandbox'),
+  SANDBOX_STEP_MS: int(1500, 0, 60_000),
+});
+
+export interface Config {
+  environment: 'development' | 'test' | 'production';
+  bootstrapApiKey?: string;
+  requireApiKey: boolean;
+  databaseUrl?: string;
+  databaseWsProxy?: string;
+  s3: {
+    endpoint?: string;
+    region: string;
+    bucket?: string;
+    accessKeyId?: string;
+    secretAccessKey?: string;
+    kmsKeyId?: string;
+  };
+  publicApiUrl?: string;
+  pdfTokenSecret?: string;
+  pdfTokenTtlMinutes: number;
+  maxFileSizeBytes: number;
+  defaultCountryCode: string;
+  pageSize: 'letter' | 'a4';
+  backend: FaxBackendName;
+  sandboxStepMs: number;
+  /** Names of misconfigured variables with the reason; never the values. */
+  problems: string[];
+}
+
+const cache = new WeakMap<object, Config>();
+
+export function loadConfig(env: Env): Config {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  const config = parseConfig(env as unknown as Record<string, unknown>);
+  cache.set(env, config);
+  return config;
+}
+
+export function parseConfig(raw: Record<string, unknown>): Config {
+  const problems: string[] = [];
+  const parsed = schema.safeParse(raw);
+  // On invalid input fall back to defaults for the broken fields so the problems can be reported.
+  let v: z.infer<typeof schema>;
+  if (parsed.success) {
+    v = parsed.data;
+  } else {
+    const bad = new Set<string>();
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0]);
+      bad.add(name);
+      problems.push(`${name}: ${issue.message}`);
+    }
+    const cleaned = Object.fromEntries(Object.entries(raw).filter(([k]) => !bad.has(k)));
+    v = schema.parse(cleaned);
+  }
+  const required: Array<[keyof typeof v, string]> = [
+    ['DATABASE_URL', 'is required'],
+    ['S3_ENDPOINT', 'is required'],
+    ['S3_BUCKET', 'is required'],
+    ['S3_ACCESS_KEY_ID', 'is required'],
+    ['S3_SECRET_ACCESS_KEY', 'is required'],
+    ['PDF_TOKEN_SECRET', 'is required (signs short-lived document links)'],
+  ];
+  for (const [name, why] of required) if (v[name] === undefined) problems.push(`${name}: ${why}`);
+  if (!v.REQUIRE_API_KEY && v.ENVIRONMENT !== 'development') {
+    problems.push('REQUIRE_API_KEY: may be false only when ENVIRONMENT=development');
+  }
+  return {
+    environment: v.ENVIRONMENT,
+    bootstrapApiKey: v.API_KEY,
+    requireApiKey: v.REQUIRE_API_KEY,
+    databaseUrl: v.DATABASE_URL,
+    databaseWsProxy: v.DATABASE_WS_PROXY,
+    s3: {
+      endpoint: v.S3_ENDPOINT,
+      region: v.S3_REGION,
+      bucket: v.S3_BUCKET,
+      accessKeyId: v.S3_ACCESS_KEY_ID,
+      secretAccessKey: v.S3_SECRET_ACCESS_KEY,
+      kmsKeyId: v.S3_KMS_KEY_ID,
+    },
+    publicApiUrl: v.PUBLIC_API_URL?.replace(/\/+$/, ''),
+    pdfTokenSecret: v.PDF_TOKEN_SECRET,
+    pdfTokenTtlMinutes: v.PDF_TOKEN_TTL_MINUTES,
+    maxFileSizeBytes: v.MAX_FILE_SIZE_MB * 1024 * 1024,
+    defaultCountryCode: v.DEFAULT_COUNTRY_CODE.replace(/^\+/, ''),
+    pageSize: v.PAGE_SIZE,
+    backend: v.FAX_BACKEND,
+    sandboxStepMs: v.SANDBOX_STEP_MS,
+    problems,
+  };
+}

@@ -1,0 +1,103 @@
+// Drizzle schema: the single source for migrations (drizzle-kit generate) and typed queries.
+// Designed so agents, inbound faxes and cloud providers fit later without reshaping these tables.
+import { sql } from 'drizzle-orm';
+import { bigint, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+const timestamps = {
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+};
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    /** Tenant label (a department or an application); keys only see their owner's resources. */
+    owner: text('owner').notNull(),
+    scopes: text('scopes').array().notNull(),
+    /** SHA-256 (hex) of the secret part of the token; the token itself is never stored. */
+    secretHash: text('secret_hash').notNull(),
+    /** After a rotation with a grace period, the previous secret stays valid until this time. */
+    previousSecretHash: text('previous_secret_hash'),
+    previousSecretExpiresAt: timestamp('previous_secret_expires_at', { withTimezone: true, mode: 'date' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    rotatedAt: timestamp('rotated_at', { withTimezone: true, mode: 'date' }),
+    createdBy: text('created_by').notNull(),
+    ...timestamps,
+  },
+  (t) => [index('api_keys_owner_idx').on(t.owner)],
+);
+
+export const FAX_STATUSES = ['queued', 'in_progress', 'success', 'failed', 'canceled'] as const;
+export type FaxStatus = (typeof FAX_STATUSES)[number];
+
+export const faxJobs = pgTable(
+  'fax_jobs',
+  {
+    id: text('id').primaryKey(),
+    owner: text('owner').notNull(),
+    apiKeyId: text('api_key_id').notNull(),
+    toNumber: text('to_number').notNull(),
+    headerText: text('header_text'),
+    status: text('status').$type<FaxStatus>().notNull().default('queued'),
+    backend: text('backend').notNull(),
+    /** Routing hint for SIP agents (a hospital site); null means any. */
+    site: text('site'),
+    agentId: text('agent_id'),
+    /** The backend's own id for the job (provider fax id, Asterisk Uniqueid, ...). */
+    providerRef: text('provider_ref'),
+    pages: integer('pages'),
+    sourceType: text('source_type').$type<'pdf' | 'text'>().notNull(),
+    documentKey: text('document_key').notNull(),
+    documentSha256: text('document_sha256').notNull(),
+    documentBytes: integer('document_bytes').notNull(),
+    documentDeletedAt: timestamp('document_deleted_at', { withTimezone: true, mode: 'date' }),
+    idempotencyKey: text('idempotency_key'),
+    requestHash: text('request_hash'),
+    failureReason: text('failure_reason'),
+    attempts: integer('attempts').notNull().default(0),
+    dialedAt: timestamp('dialed_at', { withTimezone: true, mode: 'date' }),
+    completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
+    canceledAt: timestamp('canceled_at', { withTimezone: true, mode: 'date' }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('fax_jobs_owner_idempotency_key_uq')
+      .on(t.owner, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
+    index('fax_jobs_owner_created_idx').on(t.owner, t.createdAt.desc(), t.id.desc()),
+    index('fax_jobs_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('fax_jobs_status_idx').on(t.status),
+    check('fax_jobs_status_check', sql`${t.status} in ('queued', 'in_progress', 'success', 'failed', 'canceled')`),
+  ],
+);
+
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** 'api_key' | 'bootstrap' | 'agent' | 'provider' | 'system' | 'anonymous' */
+    actorType: text('actor_type').notNull(),
+    actorId: text('actor_id'),
+    action: text('action').notNull(),
+    resourceType: text('resource_type'),
+    resourceId: text('resource_id'),
+    outcome: text('outcome').$type<'success' | 'failure' | 'denied'>().notNull(),
+    clientIp: text('client_ip'),
+    requestId: text('request_id'),
+    /** Non-PHI context only (masked numbers, counts, reasons). */
+    details: jsonb('details').$type<Record<string, unknown>>(),
+  },
+  (t) => [
+    index('audit_events_occurred_idx').on(t.occurredAt.desc()),
+    index('audit_events_resource_idx').on(t.resourceType, t.resourceId),
+  ],
+);
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type FaxJobRow = typeof faxJobs.$inferSelect;
+export type AuditEventRow = typeof auditEvents.$inferSelect;

@@ -1,0 +1,66 @@
+// Turns an uploaded document into the PDF we fax: validates PDFs (original bytes kept), renders text to PDF.
+// Type comes from content sniffing (detect.ts); every rejection is an ApiError with a stable code.
+import { PDFDocument } from 'pdf-lib';
+import { ApiError } from '../errors.ts';
+import { detectDocumentType } from './detect.ts';
+import { renderTextToPdf } from './text-to-pdf.ts';
+import type { PageSize } from './text-to-pdf.ts';
+
+export interface PreparedDocument {
+  pdf: Uint8Array;
+  pages: number;
+  sourceType: 'pdf' | 'text';
+}
+
+export async function prepareDocument(bytes: Uint8Array, opts: { pageSize: PageSize }): Promise<PreparedDocument> {
+  if (bytes.length === 0) throw new ApiError(400, 'empty_document', 'The document is empty.');
+
+  switch (detectDocumentType(bytes)) {
+    case 'pdf':
+      return { pdf: bytes, pages: await countPdfPages(bytes), sourceType: 'pdf' };
+    case 'text': {
+      const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes); // strips a leading BOM
+      const { pdf, pages } = await renderTextToPdf(text, opts);
+      return { pdf, pages, sourceType: 'text' };
+    }
+    default:
+      throw new ApiError(415, 'unsupported_media_type', 'Send a PDF or UTF-8 plain text document');
+  }
+}
+
+/** Parses the PDF to prove it is usable and count its pages; the caller keeps the original bytes. */
+async function countPdfPages(bytes: Uint8Array): Promise<number> {
+  // Encryption is checked via isEncrypted rather than by catching pdf-lib's EncryptedPDFError: pdf-lib is
+  // compiled to ES5, so `instanceof` on its Error subclasses does not work.
+  let doc: PDFDocument;
+  try {
+    doc = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false });
+  } catch {
+    // Encrypted object streams can make parsing itself fail; still tell the user the real problem.
+    if (containsAscii(bytes, '/Encrypt')) throw encryptedPdf();
+    throw invalidPdf('The PDF could not be read; it may be damaged or truncated.');
+  }
+  if (doc.isEncrypted) throw encryptedPdf();
+
+  let pages: number;
+  try {
+    pages = doc.getPageCount();
+  } catch {
+    throw invalidPdf('The PDF could not be read; it may be damaged or truncated.');
+  }
+  if (pages === 0) throw invalidPdf('The PDF has no pages.');
+  return pages;
+}
+
+const invalidPdf = (message: string) => new ApiError(422, 'invalid_pdf', message);
+const encryptedPdf = () =>
+  new ApiError(422, 'encrypted_pdf', 'The PDF is encrypted or password-protected; send an unencrypted PDF.');
+
+function containsAscii(bytes: Uint8Array, needle: string): boolean {
+  const pattern = Array.from(needle, (c) => c.charCodeAt(0));
+  const first = pattern[0]!;
+  for (let i = bytes.indexOf(first); i !== -1 && i + pattern.length <= bytes.length; i = bytes.indexOf(first, i + 1)) {
+    if (pattern.every((b, k) => bytes[i + k] === b)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,26 @@
+// Bindings the worker receives from wrangler: plain-text vars, secrets and Durable Object namespaces.
+// Every variable is documented in docs/configuration.md; parsing and defaults live in config.ts.
+import type { SandboxCall } from './backends/sandbox-call.ts';
+
+export interface Env {
+  ENVIRONMENT?: string;
+  API_KEY?: string;
+  REQUIRE_API_KEY?: string;
+  DATABASE_URL?: string;
+  DATABASE_WS_PROXY?: string;
+  S3_ENDPOINT?: string;
+  S3_REGION?: string;
+  S3_BUCKET?: string;
+  S3_ACCESS_KEY_ID?: string;
+  S3_SECRET_ACCESS_KEY?: string;
+  S3_KMS_KEY_ID?: string;
+  PUBLIC_API_URL?: string;
+  PDF_TOKEN_SECRET?: string;
+  PDF_TOKEN_TTL_MINUTES?: string;
+  MAX_FILE_SIZE_MB?: string;
+  DEFAULT_COUNTRY_CODE?: string;
+  PAGE_SIZE?: string;
+  FAX_BACKEND?: string;
+  SANDBOX_STEP_MS?: string;
+  SANDBOX_CALL: DurableObjectNamespace<SandboxCall>;
+}

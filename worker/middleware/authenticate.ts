@@ -1,0 +1,67 @@
+// Authenticates every request that is not on the public allow-list: `Authorization: Bearer <key>`
+// or `X-API-Key: <key>`. The bootstrap API_KEY has every scope. Unauthenticated access exists only
+// with REQUIRE_API_KEY=false in development (config.ts refuses it elsewhere).
+import { createMiddleware } from 'hono/factory';
+import { SCOPES } from '../auth/scopes.ts';
+import type { AppEnv, Caller } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { timingSafeEqualString } from '../lib/crypto.ts';
+
+/** Routes reachable without a key. The route enumeration test holds every other route to a 401. */
+export const PUBLIC_ROUTES: ReadonlyArray<{ method: string; path: string }> = [
+  { method: 'GET', path: '/health' },
+  { method: 'GET', path: '/health/ready' },
+];
+
+/** Routes that may authenticate with their own short-lived signed token instead of a key. */
+const SIGNED_TOKEN_ROUTE = /^\/fax\/[^/]+\/pdf$/;
+
+const TOUCH_INTERVAL_MS = 60_000;
+
+export function presentedKey(header: (name: string) => string | undefined): string | undefined {
+  const auth = header('authorization');
+  if (auth) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    return m ? m[1] : undefined;
+  }
+  const key = header('x-api-key');
+  return key?.trim() || undefined;
+}
+
+export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
+  const { method, path } = c.req;
+  if (PUBLIC_ROUTES.some((r) => r.path === path && (r.method === method || method === 'HEAD'))) return next();
+  const config = c.get('config');
+  const token = presentedKey((n) => c.req.header(n));
+  if (!token && SIGNED_TOKEN_ROUTE.test(path) && c.req.query('token')) return next();
+  if (!token) {
+    if (!config.requireApiKey && config.environment === 'development') {
+      c.set('caller', anonymousAdmin());
+      return next();
+    }
+    throw new ApiError(401, 'missing_api_key', 'Send an API key in the Authorization: Bearer header or X-API-Key.');
+  }
+  const caller = await resolveCaller(c, token);
+  if (!caller) throw new ApiError(401, 'invalid_api_key', 'The API key is invalid, expired or revoked.');
+  c.set('caller', caller);
+  await next();
+});
+
+async function resolveCaller(c: Parameters<Parameters<typeof createMiddleware<AppEnv>>[0]>[0], token: string): Promise<Caller | null> {
+  const { bootstrapApiKey } = c.get('config');
+  if (bootstrapApiKey && (await timingSafeEqualString(token, bootstrapApiKey))) {
+    return { kind: 'bootstrap', id: 'bootstrap', owner: 'admin', scopes: new Set(SCOPES), isAdmin: true };
+  }
+  const { apiKeys } = c.get('services');
+  const row = await apiKeys.verify(token);
+  if (!row) return null;
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
+    c.executionCtx.waitUntil(apiKeys.touch(row.id).catch(() => {}));
+  }
+  const scopes = new Set(row.scopes.filter((s): s is (typeof SCOPES)[number] => (SCOPES as readonly string[]).includes(s)));
+  return { kind: 'api_key', id: row.id, owner: row.owner, scopes, isAdmin: scopes.has('keys:manage') };
+}
+
+function anonymousAdmin(): Caller {
+  return { kind: 'anonymous', id: 'anonymous', owner: 'admin', scopes: new Set(SCOPES), isAdmin: true };
+}

@@ -1,0 +1,38 @@
+// The one error handler: ApiError -> its JSON body; Hono HTTP errors -> JSON with a stable code;
+// anything else -> 500 `internal_error` with the request id and no stack trace.
+import type { ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { AppEnv } from '../context.ts';
+import { ApiError, type ErrorBody } from '../errors.ts';
+
+const HTTP_CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
+export const onError: ErrorHandler<AppEnv> = (err, c) => {
+  const requestId = c.get('requestId');
+  let status: ApiError['status'] = 500;
+  let body: ErrorBody;
+  if (err instanceof ApiError) {
+    status = err.status;
+    body = err.toJSON();
+  } else if (err instanceof HTTPException) {
+    status = err.status as ApiError['status'];
+    body = { error: { code: HTTP_CODES[status] ?? 'http_error', message: err.message || 'Request failed' } };
+  } else {
+    // Log the error class and message only: messages from our own code never carry PHI.
+    console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', request_id: requestId, error: err.name }));
+    body = { error: { code: 'internal_error', message: 'An internal error occurred.' } };
+  }
+  body.error.request_id = requestId;
+  return c.json(body, status);
+};
+
+export const notFound: NotFoundHandler<AppEnv> = (c) =>
+  c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}`, request_id: c.get('requestId') } }, 404);

@@ -1,0 +1,37 @@
+// POST /admin/api-keys — issue a key (scope keys:manage). The token is in this response only.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { SCOPES } from '../../../auth/scopes.ts';
+import type { AppEnv } from '../../../context.ts';
+import { ApiError } from '../../../errors.ts';
+import { audit } from '../../../lib/audit.ts';
+import { readJson } from '../../../lib/validate.ts';
+import { requireScope } from '../../../middleware/require-scope.ts';
+import { presentApiKey } from '../../../views/api-key.ts';
+
+export const LABEL = z.string().trim().min(1).max(100).regex(/^[\w .:@/-]+$/, 'letters, digits, spaces and . _ : @ / - only');
+
+const body = z.object({
+  name: LABEL,
+  owner: LABEL,
+  scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length),
+  expires_at: z.iso.datetime({ offset: true }).optional(),
+});
+
+export const createApiKey = new Hono<AppEnv>().post('/', requireScope('keys:manage'), async (c) => {
+  const input = await readJson(c, body);
+  const expiresAt = input.expires_at ? new Date(input.expires_at) : null;
+  if (expiresAt && expiresAt.getTime() <= Date.now()) {
+    throw new ApiError(400, 'invalid_request', 'expires_at must be in the future.', { problems: [{ field: 'expires_at', problem: 'in the past' }] });
+  }
+  const caller = c.get('caller');
+  const { row, token } = await c.get('services').apiKeys.create({
+    name: input.name,
+    owner: input.owner,
+    scopes: [...new Set(input.scopes)],
+    expiresAt,
+    createdBy: caller.id,
+  });
+  await audit(c, { action: 'api_key.create', resourceType: 'api_key', resourceId: row.id, outcome: 'success', details: { owner: row.owner, scopes: row.scopes } });
+  return c.json({ ...presentApiKey(row), token }, 201);
+});

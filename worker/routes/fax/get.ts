@@ -1,0 +1,11 @@
+// GET /fax/:id — one job (scope fax:read).
+import { Hono } from 'hono';
+import type { AppEnv } from '../../context.ts';
+import { requireScope } from '../../middleware/require-scope.ts';
+import { presentFaxJob } from '../../views/fax-job.ts';
+import { loadVisibleJob } from './load-job.ts';
+
+export const getFax = new Hono<AppEnv>().get('/:id', requireScope('fax:read'), async (c) => {
+  const job = await loadVisibleJob(c, c.req.param('id'));
+  return c.json(await presentFaxJob(c, job));
+});

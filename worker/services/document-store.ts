@@ -1,0 +1,30 @@
+// Where fax documents live. The interface is small so routes and tests do not care whether the
+// store is S3 (production, dev, API tests) or in memory (unit tests).
+export interface StoredObject {
+  body: ReadableStream<Uint8Array>;
+  size?: number;
+}
+
+export interface DocumentStore {
+  put(key: string, body: Uint8Array, contentType: string): Promise<void>;
+  get(key: string): Promise<StoredObject | null>;
+  delete(key: string): Promise<void>;
+}
+
+export class MemoryDocumentStore implements DocumentStore {
+  readonly objects = new Map<string, { body: Uint8Array; contentType: string }>();
+
+  async put(key: string, body: Uint8Array, contentType: string): Promise<void> {
+    this.objects.set(key, { body: body.slice(), contentType });
+  }
+
+  async get(key: string): Promise<StoredObject | null> {
+    const obj = this.objects.get(key);
+    if (!obj) return null;
+    return { body: new Blob([obj.body]).stream(), size: obj.body.byteLength };
+  }
+
+  async delete(key: string): Promise<void> {
+    this.objects.delete(key);
+  }
+}
