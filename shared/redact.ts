@@ -1,0 +1,27 @@
+// Scrubs secrets and PHI-prone phone numbers out of free text before it is logged.
+// Masks Bearer credentials, Faxbot API/agent tokens (fbk_/fba_) and any 7+ digit run that could be a phone number.
+import { maskNumber } from './phone.ts';
+
+// "Bearer <b64token>" anywhere (Authorization headers, dumped request objects, error strings).
+const BEARER = /\bBearer\s+[A-Za-z0-9\-._~+/]+=*/gi;
+
+// Faxbot tokens are fbk_<16 lowercase alnum id>_<43 base64url secret> (API) and fba_... (agent).
+// Matched loosely (any fbk_/fba_ followed by 16+ token characters) so truncated or malformed tokens are masked too.
+const FAXBOT_TOKEN = /(fb[ka])_([A-Za-z0-9]{4})[A-Za-z0-9_-]{12,}/g;
+
+// Things that look like digit runs but are not phone numbers and are useful in logs: UUIDs and ISO dates.
+const UUID = String.raw`(?<![0-9a-f])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![0-9a-f])`;
+const ISO_DATE = String.raw`(?<!\d)(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?!\d)`;
+// 7+ digits, optionally led by '+' or '(' and separated by up to two of: space, tab, NBSP, . - ( ).
+const PHONE = String.raw`[+(]?\d(?:[ \t\u00A0.()\-]{0,2}\d){6,}`;
+const DIGIT_RUNS = new RegExp(`(${UUID})|(${ISO_DATE})|${PHONE}`, 'gi');
+
+export function redact(text: string): string {
+  if (typeof text !== 'string' || text === '') return typeof text === 'string' ? text : '';
+  return text
+    .replace(BEARER, 'Bearer [redacted]')
+    .replace(FAXBOT_TOKEN, (_m, prefix: string, idStart: string) => `${prefix}_${idStart}…[redacted]`)
+    .replace(DIGIT_RUNS, (match, uuid: string | undefined, date: string | undefined) =>
+      uuid !== undefined || date !== undefined ? match : maskNumber(match),
+    );
+}

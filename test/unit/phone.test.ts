@@ -1,0 +1,123 @@
+// Unit tests for shared/phone.ts: E.164 normalisation and masking.
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { maskNumber, normalizeNumber } from '../../shared/phone.ts';
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+const ok = (e164: string) => ({ ok: true, e164 });
+
+describe('normalizeNumber', () => {
+  it.each([
+    ['+1 (555) 123-4567', '1', '+15551234567'],
+    ['+1.555.123.4567', '44', '+15551234567'],
+    ['555-123-4567', '1', '+15551234567'],
+    ['(555) 123 4567', '1', '+15551234567'],
+    ['1 555 123 4567', '1', '+15551234567'],
+    ['0044 20 7946 0958', '1', '+442079460958'],
+    ['020 7946 0958', '44', '+442079460958'],
+    ['20 7946 0958', '44', '+442079460958'],
+    ['030\u00A01234\u00A05678', '49', '+493012345678'],
+    ['\t+49 30 1234-5678 ', '1', '+493012345678'],
+    ['+44 (0)20', '1', null],
+    ['5551234567', '+1', '+15551234567'],
+    ['+1234567', '1', '+1234567'],
+    ['+123456789012345', '1', '+123456789012345'],
+  ])('%j (default %s) -> %s', (input, cc, expected) => {
+    const result = normalizeNumber(input, cc);
+    if (expected === null) expect(result.ok).toBe(false);
+    else expect(result).toEqual(ok(expected));
+  });
+
+  it.each([
+    ['', 'empty'],
+    ['   ', 'empty'],
+    ['+', 'no digits'],
+    ['---', 'empty'],
+    ['555-CALL-NOW', 'letters'],
+    ['+1 555 123 4567 ext 9', 'letters'],
+    ['+1555+1234567', "'+'"],
+    ['++15551234567', "'+'"],
+    ['+1 555 123#4567', 'invalid characters'],
+    ['+0123456789', 'country code'],
+    ['+123456', 'too short'],
+    ['+1234567890123456', 'too long'],
+    ['0012', 'too short'],
+    ['00', 'empty'],
+    ['555 1234', 'North American'], // 7-digit local number under country code 1
+    ['2555 123 4567', 'North American'], // 11 digits not starting with 1
+  ])('%j -> rejected (%s)', (input, reasonPart) => {
+    const result = normalizeNumber(input, '1');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toContain(reasonPart);
+  });
+
+  it('rejects national numbers when the default country code is unusable', () => {
+    expect(normalizeNumber('5551234567', '').ok).toBe(false);
+    expect(normalizeNumber('5551234567', 'abc').ok).toBe(false);
+    expect(normalizeNumber('5551234567', '0').ok).toBe(false);
+    // International input does not need the default
+    expect(normalizeNumber('+15551234567', '')).toEqual(ok('+15551234567'));
+  });
+
+  it('strips only one trunk zero for non-NANP codes', () => {
+    expect(normalizeNumber('00441234567890', '44')).toEqual(ok('+441234567890'));
+    expect(normalizeNumber('0 1234 567890', '44')).toEqual(ok('+441234567890'));
+  });
+
+  it('never throws, even on non-string input', () => {
+    expect(normalizeNumber(undefined as unknown as string, '1').ok).toBe(false);
+    expect(normalizeNumber(12345678 as unknown as string, '1').ok).toBe(false);
+    expect(normalizeNumber('5551234567', null as unknown as string).ok).toBe(false);
+  });
+
+  describe('properties', () => {
+    const phoneish = fc.stringMatching(/^[+0-9 ()\-.]{0,24}$/);
+    const anyInput = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), phoneish);
+    const countryCode = fc.oneof(fc.constantFrom('1', '44', '49', '353', ''), fc.string({ maxLength: 4 }));
+
+    it('never throws and ok output is always strict E.164', () => {
+      fc.assert(
+        fc.property(anyInput, countryCode, (input, cc) => {
+          const result = normalizeNumber(input, cc);
+          if (result.ok) expect(result.e164).toMatch(E164);
+          else expect(result.reason.length).toBeGreaterThan(0);
+        }),
+        { numRuns: 2000 },
+      );
+    });
+
+    it('is idempotent: an ok output normalises to itself', () => {
+      fc.assert(
+        fc.property(anyInput, countryCode, countryCode, (input, cc, cc2) => {
+          const result = normalizeNumber(input, cc);
+          if (result.ok) expect(normalizeNumber(result.e164, cc2)).toEqual(result);
+        }),
+        { numRuns: 2000 },
+      );
+    });
+
+    it('accepts every E.164 number unchanged', () => {
+      const e164 = fc.stringMatching(/^\+[1-9]\d{6,14}$/);
+      fc.assert(
+        fc.property(e164, (n) => {
+          expect(normalizeNumber(n, '1')).toEqual(ok(n));
+        }),
+      );
+    });
+  });
+});
+
+describe('maskNumber', () => {
+  it.each([
+    ['+15551234567', '***4567'],
+    ['+1 (555) 123-4567', '***4567'],
+    ['+442079460958', '***0958'],
+    ['1234567', '***4567'],
+    ['123456', '***'],
+    ['4567', '***'],
+    ['', '***'],
+    ['no digits', '***'],
+  ])('%j -> %s', (input, expected) => {
+    expect(maskNumber(input)).toBe(expected);
+  });
+});
