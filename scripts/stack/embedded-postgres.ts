@@ -14,7 +14,7 @@ export interface EmbeddedPostgres {
 export async function startEmbeddedPostgres(opts: { dataDir?: string; port?: number }): Promise<EmbeddedPostgres> {
   const db = await PGlite.create(opts.dataDir ?? 'memory://');
   const port = opts.port ?? (await freePort());
-  const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 16 });
+  const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 256 });
   await server.start();
   return {
     // PGlite accepts any password; the URL still carries one so the same code path serves real servers.

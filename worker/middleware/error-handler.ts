@@ -4,6 +4,7 @@ import type { ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../context.ts';
 import { ApiError, type ErrorBody } from '../errors.ts';
+import { redact } from '../../shared/redact.ts';
 
 const HTTP_CODES: Record<number, string> = {
   400: 'bad_request',
@@ -26,8 +27,8 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
     status = err.status as ApiError['status'];
     body = { error: { code: HTTP_CODES[status] ?? 'http_error', message: err.message || 'Request failed' } };
   } else {
-    // Log the error class and message only: messages from our own code never carry PHI.
-    console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', request_id: requestId, error: err.name }));
+    // Driver messages can quote values, so the message goes through the redaction helper.
+    console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', request_id: requestId, error: err.name, detail: redact(rootMessage(err)).slice(0, 300) }));
     body = { error: { code: 'internal_error', message: 'An internal error occurred.' } };
   }
   body.error.request_id = requestId;
@@ -36,3 +37,10 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
 
 export const notFound: NotFoundHandler<AppEnv> = (c) =>
   c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}`, request_id: c.get('requestId') } }, 404);
+
+/** Drizzle wraps driver errors as "Failed query: <sql> params: <values>"; log the cause, not the values. */
+function rootMessage(err: Error): string {
+  let e: unknown = err;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}

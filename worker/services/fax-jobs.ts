@@ -1,6 +1,6 @@
 // Fax job persistence and the job state machine. Every status change is a conditional UPDATE
 // (from an expected status), so retries, races with cancel and duplicate deliveries are harmless.
-import { and, desc, eq, gte, inArray, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNotNull, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { faxJobs, type FaxJobRow, type FaxStatus } from '../db/schema.ts';
 
@@ -32,7 +32,7 @@ export class FaxJobRepository {
     const rows = await this.db()
       .insert(faxJobs)
       .values(job)
-      .onConflictDoNothing({ target: [faxJobs.owner, faxJobs.idempotencyKey] })
+      .onConflictDoNothing({ target: [faxJobs.owner, faxJobs.idempotencyKey], where: isNotNull(faxJobs.idempotencyKey) })
       .returning();
     return rows[0] ?? null;
   }

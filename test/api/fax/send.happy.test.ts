@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { PDFDocument } from 'pdf-lib';
+import { api, createKey, json, makePdf, sendFax, waitForStatus } from '../../support/api.ts';
+
+describe('POST /fax (happy path)', () => {
+  it('queues a PDF, returns 202 with the job, and the sandbox takes it to success', async () => {
+    const key = await createKey(['fax:send', 'fax:read']);
+    const pdf = await makePdf(2);
+    const res = await sendFax(key.token, { to: '+1 (555) 555-0123', file: pdf, filename: 'chart.pdf', header_text: 'Cardiology' });
+    expect(res.status).toBe(202);
+    const job = await json(res);
+    expect(job).toMatchObject({ status: 'queued', to: '+15555550123', pages: 2, source_type: 'pdf', backend: 'sandbox', header_text: 'Cardiology', owner: key.owner });
+    expect(job.id).toMatch(/^fax_[a-z0-9]{24}$/);
+    expect(job.pdf_url).toContain(`/fax/${job.id}/pdf?`);
+    const done = await waitForStatus(job.id, key.token, ['success']);
+    expect(done.dialed_at).not.toBeNull();
+    expect(done.completed_at).not.toBeNull();
+  });
+
+  it('renders UTF-8 text to a paginated PDF and stores it', async () => {
+    const key = await createKey(['fax:send', 'fax:read']);
+    const text = Array.from({ length: 120 }, (_, i) => `Line ${i + 1}: résumé of the referral — café`).join('\n');
+    const res = await sendFax(key.token, { to: '5555550124', file: new TextEncoder().encode(text), filename: 'note.txt' });
+    expect(res.status).toBe(202);
+    const job = await json(res);
+    expect(job.source_type).toBe('text');
+    expect(job.pages).toBeGreaterThanOrEqual(2);
+    const pdf = await api(`/fax/${job.id}/pdf`, { key: key.token });
+    expect(pdf.status).toBe(200);
+    const doc = await PDFDocument.load(new Uint8Array(await pdf.arrayBuffer()));
+    expect(doc.getPageCount()).toBe(job.pages);
+  });
+
+  it('decides the type by content even when the client lies about it', async () => {
+    const key = await createKey(['fax:send']);
+    const pdf = new Blob([(await makePdf(1)) as BlobPart], { type: 'image/png' });
+    const res = await sendFax(key.token, { to: '+15555550125', file: pdf, filename: 'scan.png' });
+    expect(res.status).toBe(202);
+    expect((await json(res)).source_type).toBe('pdf');
+  });
+
+  it('replays the original job for a repeated Idempotency-Key', async () => {
+    const key = await createKey(['fax:send', 'fax:read']);
+    const pdf = await makePdf(1);
+    const headers = { 'idempotency-key': `order-${Date.now()}` };
+    const first = await json(await sendFax(key.token, { to: '+15555550126', file: pdf }, headers));
+    const again = await sendFax(key.token, { to: '+15555550126', file: pdf }, headers);
+    expect(again.status).toBe(202);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect((await json(again)).id).toBe(first.id);
+    const list = await json(await api('/fax?limit=100', { key: key.token }));
+    expect(list.data.filter((j: { id: string }) => j.id === first.id)).toHaveLength(1);
+    expect(list.data).toHaveLength(1);
+  });
+
+  it('sends exactly one job when the same Idempotency-Key races', async () => {
+    const key = await createKey(['fax:send', 'fax:read']);
+    const pdf = await makePdf(1);
+    const headers = { 'idempotency-key': `race-${Date.now()}` };
+    const results = await Promise.all(Array.from({ length: 5 }, () => sendFax(key.token, { to: '+15555550127', file: pdf }, headers)));
+    const ids = new Set<string>();
+    for (const res of results) {
+      expect(res.status).toBe(202);
+      ids.add((await json(res)).id);
+    }
+    expect(ids.size).toBe(1);
+    const list = await json(await api('/fax?limit=100', { key: key.token }));
+    expect(list.data).toHaveLength(1);
+  });
+
+  it('fails the documented sandbox test number with a reason', async () => {
+    const key = await createKey(['fax:send', 'fax:read']);
+    const job = await json(await sendFax(key.token, { to: '+15555550199', file: await makePdf(1) }));
+    const done = await waitForStatus(job.id, key.token, ['failed', 'success']);
+    expect(done.status).toBe('failed');
+    expect(done.failure_reason).toBe('busy');
+  });
+});
