@@ -55,7 +55,7 @@ export function faxForm(fields: { to?: string; file?: Blob | Uint8Array | string
   if (fields.to !== undefined) form.set('to', fields.to);
   if (fields.header_text !== undefined) form.set('header_text', fields.header_text);
   if (fields.file !== undefined) {
-    const blob = fields.file instanceof Blob ? fields.file : new Blob([fields.file as BlobPart], { type: 'application/octet-stream' });
+    const blob = fields.file instanceof Blob ? fields.file : new Blob([new Uint8Array(fields.file as Uint8Array)], { type: 'application/octet-stream' });
     form.set('file', blob, fields.filename ?? 'document');
   }
   return form;

@@ -19,6 +19,8 @@ declare module 'vitest' {
     s3: { endpoint: string; bucket: string; accessKeyId: string; secretAccessKey: string };
     maxFileSizeMb: number;
     databaseKind: 'postgres' | 'pglite';
+    /** Worker variables pointing at the test services, for tests that start their own worker. */
+    stackVars: Record<string, string>;
   }
 }
 
@@ -49,6 +51,7 @@ export default async function setup(project: TestProject) {
   project.provide('databaseUrl', stack.databaseUrl);
   project.provide('databaseKind', realDb ? 'postgres' : 'pglite');
   project.provide('maxFileSizeMb', maxFileSizeMb);
+  project.provide('stackVars', stack.vars);
   project.provide('s3', {
     endpoint: stack.vars.S3_ENDPOINT!,
     bucket: stack.vars.S3_BUCKET!,

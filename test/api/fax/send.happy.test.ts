@@ -33,7 +33,7 @@ describe('POST /fax (happy path)', () => {
 
   it('decides the type by content even when the client lies about it', async () => {
     const key = await createKey(['fax:send']);
-    const pdf = new Blob([(await makePdf(1)) as BlobPart], { type: 'image/png' });
+    const pdf = new Blob([new Uint8Array(await makePdf(1))], { type: 'image/png' });
     const res = await sendFax(key.token, { to: '+15555550125', file: pdf, filename: 'scan.png' });
     expect(res.status).toBe(202);
     expect((await json(res)).source_type).toBe('pdf');
