@@ -1,14 +1,23 @@
-// The Hono application: small apps composed with app.route(). Order: request context, error
-// handling, public health routes, authentication for everything else, then the API.
+// The Hono application: small apps composed with app.route(). Middleware order: request context,
+// security headers, CORS, configuration gate (503 / https), request log, authentication and rate
+// limits; then public health routes and the authenticated API.
 import { Hono } from 'hono';
 import type { AppEnv } from './context.ts';
 import { authenticate } from './middleware/authenticate.ts';
+import { configGate } from './middleware/config-gate.ts';
+import { corsForConfiguredOrigins } from './middleware/cors.ts';
 import { notFound, onError } from './middleware/error-handler.ts';
+import { jsonBodyLimit } from './middleware/json-body-limit.ts';
+import { rateLimitByKey } from './middleware/rate-limit.ts';
 import { requestContext } from './middleware/request-context.ts';
+import { requestLog } from './middleware/request-log.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
 import { createApiKey } from './routes/admin/api-keys/create.ts';
 import { listApiKeys } from './routes/admin/api-keys/list.ts';
 import { revokeApiKey } from './routes/admin/api-keys/revoke.ts';
 import { rotateApiKey } from './routes/admin/api-keys/rotate.ts';
+import { auditLog } from './routes/admin/audit.ts';
+import { adminConfig } from './routes/admin/config.ts';
 import { cancelFax } from './routes/fax/cancel.ts';
 import { getFax } from './routes/fax/get.ts';
 import { listFax } from './routes/fax/list.ts';
@@ -21,7 +30,13 @@ export function createApp() {
   app.use('*', requestContext);
   app.onError(onError);
   app.notFound(notFound);
+  app.use('*', securityHeaders);
+  app.use('*', corsForConfiguredOrigins);
+  app.use('*', configGate);
+  app.use('*', requestLog);
   app.use('*', authenticate);
+  app.use('*', rateLimitByKey);
+  app.use('/admin/*', jsonBodyLimit);
 
   app.route('/health', health);
   app.route('/fax', sendFax);
@@ -33,5 +48,7 @@ export function createApp() {
   app.route('/admin/api-keys', listApiKeys);
   app.route('/admin/api-keys', revokeApiKey);
   app.route('/admin/api-keys', rotateApiKey);
+  app.route('/admin/audit', auditLog);
+  app.route('/admin/config', adminConfig);
   return app;
 }

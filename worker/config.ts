@@ -2,6 +2,7 @@
 // Problems are collected (names only, never values) so the app can refuse to serve a broken setup.
 import { z } from 'zod';
 import type { Env } from './env.ts';
+import { productionProblems } from './security/production-profile.ts';
 
 export const FAX_BACKENDS = ['sandbox'] as const;
 export type FaxBackendName = (typeof FAX_BACKENDS)[number];
@@ -44,6 +45,17 @@ const schema = z.object({
   PAGE_SIZE: z.enum(['letter', 'a4']).optional().default('letter'),
   FAX_BACKEND: z.enum(FAX_BACKENDS).optional().default('sandbox'),
   SANDBOX_STEP_MS: int(1500, 0, 60_000),
+  CORS_ORIGINS: z.string().optional().default(''),
+  ENFORCE_PUBLIC_HTTPS: z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional(),
+  MAX_REQUESTS_PER_MINUTE: int(120, 1, 1_000_000),
+  SEND_RPM: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  INBOUND_LIST_RPM: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  INBOUND_GET_RPM: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  AUTH_FAILURES_PER_MINUTE: int(10, 1, 1_000_000),
+  RATE_LIMIT_WINDOW_SECONDS: int(60, 1, 3600),
+  AUDIT_LOG_ENABLED: bool(true),
+  AUDIT_RETENTION_DAYS: int(365, 1, 36500),
+  JSON_BODY_LIMIT_KB: int(64, 1, 1024),
 });
 
 export interface Config {
@@ -68,6 +80,21 @@ export interface Config {
   pageSize: 'letter' | 'a4';
   backend: FaxBackendName;
   sandboxStepMs: number;
+  /** Exact origins allowed to call the API from a browser; empty means no CORS at all. */
+  corsOrigins: string[];
+  /** Refuse plain-http requests (default on in production). */
+  enforceHttps: boolean;
+  rateLimits: {
+    windowSeconds: number;
+    perKey: number;
+    send: number;
+    inboundList: number;
+    inboundGet: number;
+    authFailuresPerIp: number;
+  };
+  auditEnabled: boolean;
+  auditRetentionDays: number;
+  jsonBodyLimitBytes: number;
   /** Names of misconfigured variables with the reason; never the values. */
   problems: string[];
 }
@@ -111,6 +138,12 @@ export function parseConfig(raw: Record<string, unknown>): Config {
   if (!v.REQUIRE_API_KEY && v.ENVIRONMENT !== 'development') {
     problems.push('REQUIRE_API_KEY: may be false only when ENVIRONMENT=development');
   }
+  if (v.AUDIT_RETENTION_DAYS < 90) problems.push('AUDIT_RETENTION_DAYS: must be at least 90');
+  const corsOrigins = v.CORS_ORIGINS.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean);
+  if (corsOrigins.includes('*')) problems.push('CORS_ORIGINS: must list exact origins, never *');
+  if (corsOrigins.some((o) => o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o))) problems.push('CORS_ORIGINS: each entry must be an origin like https://app.example.org');
+  if (v.ENVIRONMENT === 'production') problems.push(...productionProblems(stringsOnly(raw)));
+  const enforceHttps = v.ENFORCE_PUBLIC_HTTPS === undefined ? v.ENVIRONMENT === 'production' : ['true', '1', 'yes'].includes(v.ENFORCE_PUBLIC_HTTPS);
   return {
     environment: v.ENVIRONMENT,
     bootstrapApiKey: v.API_KEY,
@@ -133,6 +166,24 @@ export function parseConfig(raw: Record<string, unknown>): Config {
     pageSize: v.PAGE_SIZE,
     backend: v.FAX_BACKEND,
     sandboxStepMs: v.SANDBOX_STEP_MS,
-    problems,
+    corsOrigins: corsOrigins.filter((o) => o !== '*'),
+    enforceHttps,
+    rateLimits: {
+      windowSeconds: v.RATE_LIMIT_WINDOW_SECONDS,
+      perKey: v.MAX_REQUESTS_PER_MINUTE,
+      send: v.SEND_RPM ?? v.MAX_REQUESTS_PER_MINUTE,
+      inboundList: v.INBOUND_LIST_RPM ?? v.MAX_REQUESTS_PER_MINUTE,
+      inboundGet: v.INBOUND_GET_RPM ?? v.MAX_REQUESTS_PER_MINUTE,
+      authFailuresPerIp: v.AUTH_FAILURES_PER_MINUTE,
+    },
+    auditEnabled: v.AUDIT_LOG_ENABLED,
+    auditRetentionDays: v.AUDIT_RETENTION_DAYS,
+    jsonBodyLimitBytes: v.JSON_BODY_LIMIT_KB * 1024,
+    problems: [...new Set(problems)],
   };
+}
+
+/** Bindings also carry Durable Object namespaces; the profile checks look at text settings only. */
+function stringsOnly(raw: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }

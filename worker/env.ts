@@ -1,6 +1,7 @@
 // Bindings the worker receives from wrangler: plain-text vars, secrets and Durable Object namespaces.
 // Every variable is documented in docs/configuration.md; parsing and defaults live in config.ts.
 import type { SandboxCall } from './backends/sandbox-call.ts';
+import type { RateLimiter } from './security/rate-limiter.ts';
 
 export interface Env {
   ENVIRONMENT?: string;
@@ -22,5 +23,17 @@ export interface Env {
   PAGE_SIZE?: string;
   FAX_BACKEND?: string;
   SANDBOX_STEP_MS?: string;
+  CORS_ORIGINS?: string;
+  ENFORCE_PUBLIC_HTTPS?: string;
+  MAX_REQUESTS_PER_MINUTE?: string;
+  SEND_RPM?: string;
+  INBOUND_LIST_RPM?: string;
+  INBOUND_GET_RPM?: string;
+  AUTH_FAILURES_PER_MINUTE?: string;
+  RATE_LIMIT_WINDOW_SECONDS?: string;
+  AUDIT_LOG_ENABLED?: string;
+  AUDIT_RETENTION_DAYS?: string;
+  JSON_BODY_LIMIT_KB?: string;
   SANDBOX_CALL: DurableObjectNamespace<SandboxCall>;
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
 }

@@ -1,6 +1,14 @@
-// Worker entry point: the HTTP app and the Durable Object classes wrangler binds.
+// Worker entry point: the HTTP app, the retention cron and the Durable Object classes wrangler binds.
 import { createApp } from './app.ts';
+import type { Env } from './env.ts';
+import { scheduled } from './scheduled.ts';
 
 export { SandboxCall } from './backends/sandbox-call.ts';
+export { RateLimiter } from './security/rate-limiter.ts';
 
-export default createApp();
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+  scheduled,
+} satisfies ExportedHandler<Env>;

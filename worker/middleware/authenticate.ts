@@ -6,6 +6,8 @@ import { SCOPES } from '../auth/scopes.ts';
 import type { AppEnv, Caller } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { timingSafeEqualString } from '../lib/crypto.ts';
+import { audit } from '../lib/audit.ts';
+import { authFailureLimiter } from './rate-limit.ts';
 
 /** Routes reachable without a key. The route enumeration test holds every other route to a 401. */
 export const PUBLIC_ROUTES: ReadonlyArray<{ method: string; path: string }> = [
@@ -41,8 +43,16 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     }
     throw new ApiError(401, 'missing_api_key', 'Send an API key in the Authorization: Bearer header or X-API-Key.');
   }
-  const caller = await resolveCaller(c, token);
-  if (!caller) throw new ApiError(401, 'invalid_api_key', 'The API key is invalid, expired or revoked.');
+  const failures = authFailureLimiter(c);
+  // Checked in parallel with the key lookup, so honest callers pay no extra round trip.
+  const [, caller] = await Promise.all([failures.assertNotBlocked(), resolveCaller(c, token)]);
+  if (!caller) {
+    await failures.recordFailure();
+    c.executionCtx.waitUntil(
+      audit(c, { action: 'auth.failure', outcome: 'denied', details: { reason: 'invalid_api_key', path: c.req.path } }).catch(() => {}),
+    );
+    throw new ApiError(401, 'invalid_api_key', 'The API key is invalid, expired or revoked.');
+  }
   c.set('caller', caller);
   await next();
 });

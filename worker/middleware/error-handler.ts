@@ -4,7 +4,7 @@ import type { ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../context.ts';
 import { ApiError, type ErrorBody } from '../errors.ts';
-import { redact } from '../../shared/redact.ts';
+import { log } from '../lib/log.ts';
 
 const HTTP_CODES: Record<number, string> = {
   400: 'bad_request',
@@ -28,11 +28,13 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
     body = { error: { code: HTTP_CODES[status] ?? 'http_error', message: err.message || 'Request failed' } };
   } else {
     // Driver messages can quote values, so the message goes through the redaction helper.
-    console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', request_id: requestId, error: err.name, detail: redact(rootMessage(err)).slice(0, 300) }));
+    log('error', 'unhandled error', { request_id: requestId, error: err.name, detail: rootMessage(err).slice(0, 300) });
     body = { error: { code: 'internal_error', message: 'An internal error occurred.' } };
   }
   body.error.request_id = requestId;
-  return c.json(body, status);
+  const res = c.json(body, status);
+  if (err instanceof ApiError && err.headers) for (const [k, v] of Object.entries(err.headers)) res.headers.set(k, v);
+  return res;
 };
 
 export const notFound: NotFoundHandler<AppEnv> = (c) =>

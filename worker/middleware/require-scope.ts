@@ -3,12 +3,16 @@ import { createMiddleware } from 'hono/factory';
 import type { Scope } from '../auth/scopes.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import { audit } from '../lib/audit.ts';
 
 export const requireScope = (scope: Scope) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const caller = c.get('caller');
     if (!caller) throw new ApiError(401, 'missing_api_key', 'This route needs an API key.');
     if (!caller.scopes.has(scope)) {
+      c.executionCtx.waitUntil(
+        audit(c, { action: 'auth.scope_denied', outcome: 'denied', details: { required_scope: scope, path: c.req.path } }).catch(() => {}),
+      );
       throw new ApiError(403, 'insufficient_scope', `This API key lacks the '${scope}' scope.`, { required_scope: scope });
     }
     await next();

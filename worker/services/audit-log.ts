@@ -43,3 +43,8 @@ export class MemoryAuditLog implements AuditLog {
     this.events.push(event);
   }
 }
+
+/** AUDIT_LOG_ENABLED=false (development only: the production profile refuses it). */
+export class DisabledAuditLog implements AuditLog {
+  async record(): Promise<void> {}
+}

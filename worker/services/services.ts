@@ -6,7 +6,7 @@ import { openDatabase, type Database, type DatabaseHandle } from '../db/client.t
 import type { FaxBackend } from '../backends/fax-backend.ts';
 import { SandboxBackend } from '../backends/sandbox.ts';
 import { ApiKeyRepository } from './api-keys.ts';
-import { PostgresAuditLog, type AuditLog } from './audit-log.ts';
+import { DisabledAuditLog, PostgresAuditLog, type AuditLog } from './audit-log.ts';
 import type { DocumentStore } from './document-store.ts';
 import { FaxJobRepository } from './fax-jobs.ts';
 import { S3DocumentStore } from './s3-document-store.ts';
@@ -33,7 +33,7 @@ export function createServices(env: Env, config: Config): Services {
     db,
     apiKeys: new ApiKeyRepository(db),
     jobs: new FaxJobRepository(db),
-    audit: new PostgresAuditLog(db),
+    audit: config.auditEnabled ? new PostgresAuditLog(db) : new DisabledAuditLog(),
     documents: new S3DocumentStore({
       endpoint: endpoint ?? '',
       bucket: bucket ?? '',

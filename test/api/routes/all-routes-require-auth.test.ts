@@ -1,0 +1,88 @@
+// Every route the app registers must answer 401 `missing_api_key` without a key, except the
+// explicit public allow-list. The routes are read from the real Hono app, so a new route is held
+// to this rule the moment it is registered.
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../../worker/app.ts';
+import { PUBLIC_ROUTES } from '../../../worker/middleware/authenticate.ts';
+import { api, json } from '../../support/api.ts';
+
+/** Plausible values for path parameters, so the request reaches the route rather than 404. */
+const PARAM_VALUES: Record<string, string> = {
+  id: 'abcdefghij012345',
+};
+const FAX_ID = 'fax_abcdefghijklmnopqrstuvwx';
+
+function concretePath(path: string): string {
+  return path.replace(/:([A-Za-z_]+)(\{[^}]*\})?/g, (_, name: string) => {
+    if (path.startsWith('/fax/')) return FAX_ID;
+    const value = PARAM_VALUES[name];
+    if (!value) throw new Error(`no sample value for path parameter :${name} in ${path}`);
+    return value;
+  });
+}
+
+const routes = (() => {
+  const seen = new Set<string>();
+  const out: { method: string; path: string }[] = [];
+  for (const r of createApp().routes) {
+    if (r.method === 'ALL') continue; // app.use() middleware entries
+    const key = `${r.method} ${r.path}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ method: r.method, path: r.path });
+  }
+  return out;
+})();
+
+const isPublic = (r: { method: string; path: string }) => PUBLIC_ROUTES.some((p) => p.method === r.method && p.path === r.path);
+const protectedRoutes = routes.filter((r) => !isPublic(r));
+
+describe('route enumeration', () => {
+  it('finds at least every known route', () => {
+    const found = routes.map((r) => `${r.method} ${r.path}`);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'GET /health',
+        'GET /health/ready',
+        'POST /fax',
+        'GET /fax',
+        'GET /fax/:id',
+        'POST /fax/:id/cancel',
+        'GET /fax/:id/pdf',
+        'POST /admin/api-keys',
+        'GET /admin/api-keys',
+        'DELETE /admin/api-keys/:id',
+        'POST /admin/api-keys/:id/rotate',
+      ]),
+    );
+    expect(protectedRoutes.length).toBeGreaterThanOrEqual(9);
+  });
+
+  it('has exactly the expected public allow-list (growing it must be deliberate)', () => {
+    expect([...PUBLIC_ROUTES].map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /health', 'GET /health/ready']);
+  });
+
+  it('every public route is a registered route', () => {
+    for (const p of PUBLIC_ROUTES) expect(routes.some((r) => r.method === p.method && r.path === p.path)).toBe(true);
+  });
+});
+
+describe('every non-public route requires an API key', () => {
+  it.each(protectedRoutes.map((r) => [`${r.method} ${r.path}`, r] as const))('%s -> 401 missing_api_key', async (_label, r) => {
+    const res = await api(concretePath(r.path), {
+      method: r.method,
+      key: null,
+      ...(r.method === 'GET' || r.method === 'HEAD' ? {} : { headers: { 'content-type': 'application/json' }, body: '{}' }),
+    });
+    expect(res.status).toBe(401);
+    const body = await json(res);
+    expect(body.error.code).toBe('missing_api_key');
+    expect(typeof body.error.message).toBe('string');
+  });
+
+  it.each(PUBLIC_ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))('public %s answers without a key', async (_label, r) => {
+    const res = await api(r.path, { method: r.method, key: null });
+    expect(res.status).not.toBe(401);
+    expect(res.status).not.toBe(403);
+  });
+});

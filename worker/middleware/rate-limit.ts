@@ -1,0 +1,59 @@
+// Per-key rate limits (after authentication) and the per-IP limit on failed authentication.
+// Counters live in RateLimiter Durable Objects, so limits hold across isolates. Responses carry
+// RateLimit-Limit / -Remaining / -Reset; refusals are 429 with Retry-After.
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { clientIp } from '../lib/client-ip.ts';
+import { limitFor, routeClass } from '../security/rate-limit-policy.ts';
+import type { RateLimitResult } from '../security/rate-limiter.ts';
+
+function limiter(c: Context<AppEnv>, bucket: string) {
+  const ns = c.env.RATE_LIMITER;
+  return ns.get(ns.idFromName(bucket));
+}
+
+function setHeaders(c: Context<AppEnv>, r: RateLimitResult) {
+  c.header('RateLimit-Limit', String(r.limit));
+  c.header('RateLimit-Remaining', String(r.remaining));
+  c.header('RateLimit-Reset', String(Math.max(0, Math.ceil((r.resetAt - Date.now()) / 1000))));
+}
+
+function tooMany(c: Context<AppEnv>, r: RateLimitResult, code: string, message: string): never {
+  const retryAfter = Math.max(1, Math.ceil((r.resetAt - Date.now()) / 1000));
+  throw new ApiError(429, code, message, { retry_after_seconds: retryAfter }, {
+    'Retry-After': String(retryAfter),
+    'RateLimit-Limit': String(r.limit),
+    'RateLimit-Remaining': '0',
+    'RateLimit-Reset': String(retryAfter),
+  });
+}
+
+export const rateLimitByKey = createMiddleware<AppEnv>(async (c, next) => {
+  const caller = c.get('caller');
+  if (!caller) return next(); // public routes and signed links
+  const config = c.get('config');
+  const cls = routeClass(c.req.method, c.req.path);
+  const r = await limiter(c, `key:${caller.id}:${cls}`).hit(limitFor(config, cls), config.rateLimits.windowSeconds * 1000);
+  if (!r.allowed) tooMany(c, r, 'rate_limited', 'Too many requests for this API key; retry after the window resets.');
+  setHeaders(c, r);
+  await next();
+});
+
+/** Bucket for failed authentication attempts from the caller's IP. */
+export function authFailureLimiter(c: Context<AppEnv>) {
+  const config = c.get('config');
+  const stub = limiter(c, `authfail:${clientIp(c) ?? 'unknown'}`);
+  const limit = config.rateLimits.authFailuresPerIp;
+  const windowMs = config.rateLimits.windowSeconds * 1000;
+  return {
+    async assertNotBlocked(): Promise<void> {
+      const r = await stub.peek(limit, windowMs);
+      if (!r.allowed) tooMany(c, r, 'too_many_auth_failures', 'Too many failed authentication attempts from this address.');
+    },
+    async recordFailure(): Promise<void> {
+      await stub.hit(limit, windowMs);
+    },
+  };
+}

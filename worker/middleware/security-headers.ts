@@ -1,0 +1,30 @@
+// Security headers on every response (JSON, PDFs and errors alike) via hono/secure-headers, plus
+// no-store caching: every API response can carry PHI. WebSocket upgrade responses come from Durable
+// Objects with immutable headers and are left alone.
+import { createMiddleware } from 'hono/factory';
+import { secureHeaders } from 'hono/secure-headers';
+import type { AppEnv } from '../context.ts';
+
+const headers = secureHeaders({
+  strictTransportSecurity: 'max-age=31536000; includeSubDomains; preload',
+  contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+  xContentTypeOptions: 'nosniff',
+  referrerPolicy: 'no-referrer',
+  xFrameOptions: 'DENY',
+  permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
+  crossOriginResourcePolicy: 'same-origin',
+  crossOriginOpenerPolicy: 'same-origin',
+  xXssProtection: '0',
+  removePoweredBy: true,
+});
+
+export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.req.header('upgrade')?.toLowerCase() === 'websocket') return next();
+  await headers(c, async () => {
+    await next();
+  });
+  if (c.res.status === 101) return;
+  c.res.headers.set('cache-control', 'no-store, no-cache, must-revalidate');
+  c.res.headers.set('pragma', 'no-cache');
+  c.res.headers.set('expires', '0');
+});

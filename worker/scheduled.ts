@@ -1,0 +1,21 @@
+// Cron trigger: retention. Deletes audit events older than AUDIT_RETENTION_DAYS (>= 90).
+import { loadConfig } from './config.ts';
+import { openDatabase } from './db/client.ts';
+import type { Env } from './env.ts';
+import { log } from './lib/log.ts';
+import { pruneAuditEvents } from './services/audit-query.ts';
+
+export async function scheduled(_event: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+  const config = loadConfig(env);
+  if (config.problems.length > 0 || !config.databaseUrl) {
+    log('warn', 'retention skipped: configuration invalid');
+    return;
+  }
+  const handle = openDatabase(config.databaseUrl, config.databaseWsProxy);
+  try {
+    const deleted = await pruneAuditEvents(handle.db, config.auditRetentionDays);
+    log('info', 'retention: audit events pruned', { deleted, retention_days: config.auditRetentionDays });
+  } finally {
+    ctx.waitUntil(handle.close());
+  }
+}
