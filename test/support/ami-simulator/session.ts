@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import { createHash, randomInt } from 'node:crypto';
 import { formatPacket, header, headers, PacketReader } from './wire.ts';
 import type { Packet, Pair } from './wire.ts';
-import { event, fullyBooted, snapshot } from './events.ts';
+import { event, fullyBooted } from './events.ts';
 import type { SimEvent } from './events.ts';
 import { parseVariables } from './scenarios.ts';
 import type { OriginateRequest } from './scenarios.ts';
@@ -24,8 +24,10 @@ export interface SessionHost {
   authFailDelayMs: number;
   isIgnored(action: string): boolean;
   originate(req: OriginateRequest, onSyncResult: (ok: boolean) => void): void;
-  /** Hangs up a live leg by channel name or Uniqueid; false when there is no such channel. */
-  hangup(channel: string, cause: number): boolean;
+  /** Hangs up a live leg by channel name or Uniqueid: calls `accepted` first, then emits the hangup's events.
+   * False when there is no such channel. */
+  hangup(channel: string, cause: number, accepted: () => void): boolean;
+  /** One `Status` event per live channel. */
   liveLegs(): SimEvent[];
 }
 
@@ -111,8 +113,8 @@ export class SimSession {
         if (!channel) return this.#error(packet, 'No channel specified');
         const cause = Number.parseInt(header(packet, 'Cause') ?? '16', 10);
         // Respond first: Asterisk answers "Channel Hungup" before the hangup's events go out.
-        const found = this.#host.hangup(channel, Number.isNaN(cause) ? 16 : cause, () => this.#respond(packet, 'Success', [['Message', 'Channel Hungup']]));
-        if (!found) this.#error(packet, 'No such channel');
+        const accepted = (): void => this.#respond(packet, 'Success', [['Message', 'Channel Hungup']]);
+        if (!this.#host.hangup(channel, Number.isNaN(cause) ? 16 : cause, accepted)) this.#error(packet, 'No such channel');
         return;
       }
       case 'status':
@@ -187,5 +189,3 @@ export class SimSession {
     this.#socket.write(items + formatPacket(done.pairs.filter(([k]) => k !== 'Privilege')));
   }
 }
-
-export { snapshot };

@@ -1,0 +1,50 @@
+// Starts an extra worker (wrangler dev) on the test services with different variables, for tests
+// of configuration-dependent behaviour: production profile, rate limits, CORS, broken dependencies.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { freePort } from '../../scripts/stack/embedded-postgres.ts';
+import { startWorkerProcess } from '../../scripts/stack/worker-process.ts';
+
+export interface CustomWorker {
+  url: string;
+  /** Everything the worker printed (its log lines), for log assertions. */
+  output: string[];
+  stop(): Promise<void>;
+}
+
+export const TEST_SECRETS = {
+  API_KEY: 'custom-worker-admin-key-0123456789abcdef',
+  PDF_TOKEN_SECRET: 'custom-worker-pdf-secret-0123456789abcdef',
+};
+
+/** `vars` override the defaults; a value of `undefined` removes the variable. */
+export async function startCustomWorker(vars: Record<string, string | undefined>): Promise<CustomWorker> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'faxbot-custom-'));
+  const merged: Record<string, string | undefined> = {
+    ...inject('stackVars'),
+    ENVIRONMENT: 'test',
+    ...TEST_SECRETS,
+    MAX_REQUESTS_PER_MINUTE: '1000000',
+    AUTH_FAILURES_PER_MINUTE: '1000000',
+    ...vars,
+  };
+  const defined = Object.fromEntries(Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined));
+  const output: string[] = [];
+  const worker = await startWorkerProcess({
+    port: await freePort(),
+    varsFile: path.join(dir, 'vars'),
+    persistTo: path.join(dir, 'wrangler'),
+    vars: defined,
+    onOutput: (line) => output.push(line),
+  });
+  return {
+    url: worker.url,
+    output,
+    async stop() {
+      await worker.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
