@@ -33,7 +33,7 @@ export async function startWorkerProcess(opts: WorkerOptions): Promise<WorkerPro
     '--port', String(opts.port),
     '--env-file', opts.varsFile,
     '--show-interactive-dev-session=false',
-    '--log-level', 'warn',
+    '--log-level', process.env.WRANGLER_LOG_LEVEL ?? 'log',
     ...(opts.persistTo ? ['--persist-to', opts.persistTo] : []),
   ];
   const child = spawn(process.execPath, args, {

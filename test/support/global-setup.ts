@@ -1,6 +1,6 @@
 // Starts what the API tests talk to: Postgres (a real server when TEST_DATABASE_URL is set, as in
 // CI; embedded PGlite otherwise), the SigV4-checking S3 server, and the worker in wrangler dev.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -8,6 +8,7 @@ import type { TestProject } from 'vitest/node';
 import { freePort } from '../../scripts/stack/embedded-postgres.ts';
 import { startLocalStack } from '../../scripts/stack/local-stack.ts';
 import { startWorkerProcess } from '../../scripts/stack/worker-process.ts';
+import { scanForPhi } from './phi-scan.ts';
 
 export const TEST_ADMIN_KEY = 'test-bootstrap-admin-key-0123456789abcdef';
 
@@ -30,16 +31,19 @@ export default async function setup(project: TestProject) {
   if (realDb) await resetDatabase(realDb);
   const stack = await startLocalStack({ dataDir, databaseUrl: realDb, ephemeral: true });
   const maxFileSizeMb = 2;
+  const logLines: string[] = [];
+  const secrets = [TEST_ADMIN_KEY, 'test-pdf-token-secret-0123456789abcdef'];
   const worker = await startWorkerProcess({
     port: await freePort(),
     varsFile: path.join(dataDir, 'worker.vars'),
     persistTo: path.join(dataDir, 'wrangler'),
     inheritOutput: !!process.env.TEST_WORKER_LOGS,
+    onOutput: (line) => logLines.push(line),
     vars: {
       ...stack.vars,
       ENVIRONMENT: 'test',
       API_KEY: TEST_ADMIN_KEY,
-      PDF_TOKEN_SECRET: 'test-pdf-token-secret-0123456789abcdef',
+      PDF_TOKEN_SECRET: secrets[1]!,
       MAX_FILE_SIZE_MB: String(maxFileSizeMb),
       SANDBOX_STEP_MS: '100',
       // The suite shares keys across many requests; limits get their own worker in the rate-limit tests.
@@ -65,6 +69,14 @@ export default async function setup(project: TestProject) {
     await worker.stop();
     await stack.close();
     rmSync(dataDir, { recursive: true, force: true });
+    try {
+      assertNoPhiInLogs(logLines, secrets);
+    } catch (err) {
+      // Vitest reports teardown errors but does not fail the run for them: fail it ourselves.
+      console.error(String(err));
+      process.exitCode = 1;
+      throw err;
+    }
   };
 }
 
@@ -76,5 +88,22 @@ async function resetDatabase(url: string): Promise<void> {
     await client.query('drop schema if exists drizzle cascade; drop schema public cascade; create schema public;');
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * The whole suite doubles as the PHI-in-logs test: every line the worker printed is scanned.
+ * It must have logged requests (else the scan proves nothing) and nothing sensitive.
+ */
+function assertNoPhiInLogs(lines: string[], secrets: string[]): void {
+  const logFile = path.join(os.tmpdir(), `faxbot-test-worker-${process.pid}.log`);
+  writeFileSync(logFile, lines.join('\n'));
+  if (!lines.some((l) => l.includes('"msg":"request"'))) {
+    throw new Error(`PHI-in-logs check: the worker logged no request lines (see ${logFile}); the scan would prove nothing`);
+  }
+  const findings = scanForPhi(lines, secrets);
+  if (findings.length > 0) {
+    const summary = findings.slice(0, 20).map((f) => `line ${f.line}: ${f.kind}`).join('; ');
+    throw new Error(`PHI-in-logs check failed: ${findings.length} finding(s) in ${logFile}: ${summary}`);
   }
 }

@@ -7,6 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../../context.ts';
 import { ApiError } from '../../errors.ts';
 import { audit } from '../../lib/audit.ts';
+import { log } from '../../lib/log.ts';
 import { randomId, sha256Hex } from '../../lib/crypto.ts';
 import { requireScope } from '../../middleware/require-scope.ts';
 import { prepareDocument } from '../../documents/prepare.ts';
@@ -86,6 +87,7 @@ export const sendFax = new Hono<AppEnv>().post(
       outcome: 'success',
       details: { to: maskNumber(job.toNumber), pages: job.pages, source_type: job.sourceType, backend: job.backend },
     });
+    log('info', 'fax queued', { fax_id: job.id, to: maskNumber(job.toNumber), pages: job.pages, backend: job.backend });
     try {
       await services.backend.submit(job);
     } catch {
