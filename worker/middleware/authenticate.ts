@@ -26,8 +26,8 @@ export function presentedKey(header: (name: string) => string | undefined): stri
     const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
     return m ? m[1] : undefined;
   }
-  const key = header('x-api-key');
-  return key?.trim() || undefined;
+  const key = header('x-api-key')?.trim();
+  return key && !/\s/.test(key) ? key : undefined;
 }
 
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
