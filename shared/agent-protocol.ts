@@ -81,6 +81,11 @@ export const edgeMessage = z.discriminatedUnion('type', [
     /** Accept before this time (epoch ms) or the offer goes to another agent. */
     acceptBy: z.number(),
   }),
+  /**
+   * Answer to progress `dialing`: the edge has durably marked the job in_progress for this agent.
+   * The agent originates the call only after this, so a job can never be dialled by two agents.
+   */
+  z.object({ ...base, type: z.literal('dial_ok'), jobId, offerId }),
   /** The job was canceled or re-assigned: drop it if not dialled yet. */
   z.object({ ...base, type: z.literal('revoke_offer'), jobId, offerId }),
   /** The edge stored the result durably: the agent may forget the job. */

@@ -1,7 +1,7 @@
 // Drizzle schema: the single source for migrations (drizzle-kit generate) and typed queries.
 // Designed so agents, inbound faxes and cloud providers fit later without reshaping these tables.
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
@@ -47,6 +47,10 @@ export const faxJobs = pgTable(
     /** Routing hint for SIP agents (a hospital site); null means any. */
     site: text('site'),
     agentId: text('agent_id'),
+    /** SIP jobs: the current offer to an agent (a lease); null when not offered. */
+    offerId: text('offer_id'),
+    offerState: text('offer_state').$type<'offered' | 'accepted'>(),
+    offerExpiresAt: timestamp('offer_expires_at', { withTimezone: true, mode: 'date' }),
     /** The backend's own id for the job (provider fax id, Asterisk Uniqueid, ...). */
     providerRef: text('provider_ref'),
     pages: integer('pages'),
@@ -71,6 +75,7 @@ export const faxJobs = pgTable(
     index('fax_jobs_owner_created_idx').on(t.owner, t.createdAt.desc(), t.id.desc()),
     index('fax_jobs_created_idx').on(t.createdAt.desc(), t.id.desc()),
     index('fax_jobs_status_idx').on(t.status),
+    index('fax_jobs_agent_idx').on(t.agentId, t.status),
     check('fax_jobs_status_check', sql`${t.status} in ('queued', 'in_progress', 'success', 'failed', 'canceled')`),
   ],
 );
@@ -98,6 +103,78 @@ export const auditEvents = pgTable(
   ],
 );
 
+export const agents = pgTable('agents', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  /** A hospital site; jobs with a site go only to that site's agents. */
+  site: text('site'),
+  maxChannels: integer('max_channels').notNull().default(2),
+  connected: boolean('connected').notNull().default(false),
+  version: text('version'),
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }),
+  disabledAt: timestamp('disabled_at', { withTimezone: true, mode: 'date' }),
+  createdBy: text('created_by').notNull(),
+  ...timestamps,
+});
+
+export const agentTokens = pgTable(
+  'agent_tokens',
+  {
+    id: text('id').primaryKey(),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id),
+    secretHash: text('secret_hash').notNull(),
+    /** Set when a newer token is issued: the old one stays valid for the grace period. */
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    /** When a connected agent confirmed it stored this token. */
+    deliveredAt: timestamp('delivered_at', { withTimezone: true, mode: 'date' }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('agent_tokens_agent_idx').on(t.agentId)],
+);
+
+export const inboundNumbers = pgTable('inbound_numbers', {
+  /** E.164 number the fax was sent to. */
+  number: text('number').primaryKey(),
+  owner: text('owner').notNull(),
+  createdBy: text('created_by').notNull(),
+  ...timestamps,
+});
+
+export const inboundFaxes = pgTable(
+  'inbound_faxes',
+  {
+    id: text('id').primaryKey(),
+    /** From the number -> owner mapping at arrival; null = unassigned (admins only). */
+    owner: text('owner'),
+    agentId: text('agent_id').notNull(),
+    /** Asterisk's Uniqueid of the receiving channel: uploads are idempotent on (agent, uniqueid). */
+    uniqueid: text('uniqueid').notNull(),
+    fromNumber: text('from_number'),
+    toNumber: text('to_number'),
+    pages: integer('pages'),
+    remoteStationId: text('remote_station_id'),
+    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull(),
+    documentKey: text('document_key').notNull(),
+    documentSha256: text('document_sha256').notNull(),
+    documentBytes: integer('document_bytes').notNull(),
+    documentDeletedAt: timestamp('document_deleted_at', { withTimezone: true, mode: 'date' }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('inbound_faxes_agent_uniqueid_uq').on(t.agentId, t.uniqueid),
+    index('inbound_faxes_owner_created_idx').on(t.owner, t.createdAt.desc(), t.id.desc()),
+    index('inbound_faxes_created_idx').on(t.createdAt.desc(), t.id.desc()),
+  ],
+);
+
+export type AgentRow = typeof agents.$inferSelect;
+export type AgentTokenRow = typeof agentTokens.$inferSelect;
+export type InboundFaxRow = typeof inboundFaxes.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type FaxJobRow = typeof faxJobs.$inferSelect;
 export type AuditEventRow = typeof auditEvents.$inferSelect;
