@@ -24,6 +24,14 @@ import { listFax } from './routes/fax/list.ts';
 import { faxPdf } from './routes/fax/pdf.ts';
 import { sendFax } from './routes/fax/send.ts';
 import { health } from './routes/health.ts';
+import { createAgent } from './routes/admin/agents/create.ts';
+import { listAgents } from './routes/admin/agents/list.ts';
+import { agentTokens } from './routes/admin/agents/tokens.ts';
+import { inboundNumbers } from './routes/admin/inbound-numbers/index.ts';
+import { agentConnect } from './routes/agent/connect.ts';
+import { inboundUpload } from './routes/agent/inbound-upload.ts';
+import { getInbound } from './routes/inbound/get.ts';
+import { listInbound } from './routes/inbound/list.ts';
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -50,5 +58,13 @@ export function createApp() {
   app.route('/admin/api-keys', rotateApiKey);
   app.route('/admin/audit', auditLog);
   app.route('/admin/config', adminConfig);
+  app.route('/admin/agents', createAgent);
+  app.route('/admin/agents', listAgents);
+  app.route('/admin/agents', agentTokens);
+  app.route('/admin/inbound-numbers', inboundNumbers);
+  app.route('/inbound', listInbound);
+  app.route('/inbound', getInbound);
+  app.route('/agent', agentConnect);
+  app.route('/agent', inboundUpload);
   return app;
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Env } from './env.ts';
 import { productionProblems } from './security/production-profile.ts';
 
-export const FAX_BACKENDS = ['sandbox'] as const;
+export const FAX_BACKENDS = ['sandbox', 'sip'] as const;
 export type FaxBackendName = (typeof FAX_BACKENDS)[number];
 
 const bool = (fallback: boolean) =>
@@ -56,6 +56,12 @@ const schema = z.object({
   AUDIT_LOG_ENABLED: bool(true),
   AUDIT_RETENTION_DAYS: int(365, 1, 36500),
   JSON_BODY_LIMIT_KB: int(64, 1, 1024),
+  AGENT_TOKEN_GRACE_HOURS: z.coerce.number().min(0).max(24 * 30).optional().default(24),
+  AGENT_HEARTBEAT_SECONDS: int(15, 1, 300),
+  AGENT_RECONNECT_GRACE_SECONDS: int(30, 0, 3600),
+  AGENT_OFFER_TIMEOUT_SECONDS: int(30, 1, 3600),
+  INBOUND_RETENTION_DAYS: int(30, 1, 36500),
+  ARTIFACT_RETENTION_DAYS: int(30, 1, 36500),
 });
 
 export interface Config {
@@ -95,6 +101,13 @@ export interface Config {
   auditEnabled: boolean;
   auditRetentionDays: number;
   jsonBodyLimitBytes: number;
+  agents: {
+    tokenGraceMs: number;
+    heartbeatSeconds: number;
+    reconnectGraceMs: number;
+    offerTimeoutMs: number;
+  };
+  retention: { inboundDays: number; artifactDays: number };
   /** Names of misconfigured variables with the reason; never the values. */
   problems: string[];
 }
@@ -179,6 +192,13 @@ export function parseConfig(raw: Record<string, unknown>): Config {
     auditEnabled: v.AUDIT_LOG_ENABLED,
     auditRetentionDays: v.AUDIT_RETENTION_DAYS,
     jsonBodyLimitBytes: v.JSON_BODY_LIMIT_KB * 1024,
+    agents: {
+      tokenGraceMs: v.AGENT_TOKEN_GRACE_HOURS * 3600_000,
+      heartbeatSeconds: v.AGENT_HEARTBEAT_SECONDS,
+      reconnectGraceMs: v.AGENT_RECONNECT_GRACE_SECONDS * 1000,
+      offerTimeoutMs: v.AGENT_OFFER_TIMEOUT_SECONDS * 1000,
+    },
+    retention: { inboundDays: v.INBOUND_RETENTION_DAYS, artifactDays: v.ARTIFACT_RETENTION_DAYS },
     problems: [...new Set(problems)],
   };
 }

@@ -2,6 +2,7 @@
 // Every variable is documented in docs/configuration.md; parsing and defaults live in config.ts.
 import type { SandboxCall } from './backends/sandbox-call.ts';
 import type { RateLimiter } from './security/rate-limiter.ts';
+import type { AgentHub } from './agents/agent-hub.ts';
 
 export interface Env {
   ENVIRONMENT?: string;
@@ -34,6 +35,13 @@ export interface Env {
   AUDIT_LOG_ENABLED?: string;
   AUDIT_RETENTION_DAYS?: string;
   JSON_BODY_LIMIT_KB?: string;
+  AGENT_TOKEN_GRACE_HOURS?: string;
+  AGENT_HEARTBEAT_SECONDS?: string;
+  AGENT_RECONNECT_GRACE_SECONDS?: string;
+  AGENT_OFFER_TIMEOUT_SECONDS?: string;
+  INBOUND_RETENTION_DAYS?: string;
+  ARTIFACT_RETENTION_DAYS?: string;
   SANDBOX_CALL: DurableObjectNamespace<SandboxCall>;
+  AGENT_HUB: DurableObjectNamespace<AgentHub>;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
 }

@@ -5,6 +5,7 @@ import { scheduled } from './scheduled.ts';
 
 export { SandboxCall } from './backends/sandbox-call.ts';
 export { RateLimiter } from './security/rate-limiter.ts';
+export { AgentHub } from './agents/agent-hub.ts';
 
 const app = createApp();
 

@@ -1,9 +1,12 @@
-// Cron trigger: retention. Deletes audit events older than AUDIT_RETENTION_DAYS (>= 90).
+// Cron trigger: retention. Deletes audit events older than AUDIT_RETENTION_DAYS (>= 90) and stored
+// documents past ARTIFACT_RETENTION_DAYS / INBOUND_RETENTION_DAYS (metadata rows are kept).
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import type { Env } from './env.ts';
 import { log } from './lib/log.ts';
 import { pruneAuditEvents } from './services/audit-query.ts';
+import { pruneDocuments } from './services/document-retention.ts';
+import { createServices } from './services/services.ts';
 
 export async function scheduled(_event: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
   const config = loadConfig(env);
@@ -15,6 +18,12 @@ export async function scheduled(_event: ScheduledController, env: Env, ctx: Exec
   try {
     const deleted = await pruneAuditEvents(handle.db, config.auditRetentionDays);
     log('info', 'retention: audit events pruned', { deleted, retention_days: config.auditRetentionDays });
+    const services = createServices(env, config);
+    const docs = await pruneDocuments(handle.db, services.documents, {
+      artifactDays: config.retention.artifactDays,
+      inboundDays: config.retention.inboundDays,
+    });
+    log('info', 'retention: documents deleted', docs);
   } finally {
     ctx.waitUntil(handle.close());
   }

@@ -5,7 +5,7 @@ import type { FaxJobRow } from '../db/schema.ts';
 export interface FaxBackend {
   readonly name: string;
   /** Whether the backend has everything it needs to send (credentials, bindings). */
-  configured(): { ok: true } | { ok: false; reason: string };
+  configured(): Promise<{ ok: true; detail?: string } | { ok: false; reason: string }>;
   submit(job: FaxJobRow): Promise<void>;
   /** Ask the backend to stop a job that has not been dialled yet. */
   cancel(job: FaxJobRow): Promise<void>;

@@ -13,7 +13,7 @@ export class SandboxBackend implements FaxBackend {
     private readonly stepMs: number,
   ) {}
 
-  configured() {
+  async configured() {
     return this.env.SANDBOX_CALL
       ? ({ ok: true } as const)
       : ({ ok: false, reason: 'SANDBOX_CALL Durable Object binding is missing' } as const);

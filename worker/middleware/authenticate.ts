@@ -16,7 +16,10 @@ export const PUBLIC_ROUTES: ReadonlyArray<{ method: string; path: string }> = [
 ];
 
 /** Routes that may authenticate with their own short-lived signed token instead of a key. */
-const SIGNED_TOKEN_ROUTE = /^\/fax\/[^/]+\/pdf$/;
+const SIGNED_TOKEN_ROUTE = /^\/(fax|inbound)\/[^/]+\/pdf$/;
+
+/** Routes for on-prem agents: they authenticate with agent tokens (middleware/agent-auth.ts). */
+export const AGENT_ROUTE_PREFIX = '/agent/';
 
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -33,6 +36,7 @@ export function presentedKey(header: (name: string) => string | undefined): stri
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const { method, path } = c.req;
   if (PUBLIC_ROUTES.some((r) => r.path === path && (r.method === method || method === 'HEAD'))) return next();
+  if (path.startsWith(AGENT_ROUTE_PREFIX)) return next();
   const config = c.get('config');
   const token = presentedKey((n) => c.req.header(n));
   if (!token && SIGNED_TOKEN_ROUTE.test(path) && c.req.query('token')) return next();

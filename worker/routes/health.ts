@@ -30,7 +30,7 @@ health.get('/ready', async (c) => {
       await services.documents.put('health/ready-probe', new TextEncoder().encode('ok'), 'text/plain');
     }),
     run('backend', async () => {
-      const state = services.backend.configured();
+      const state = await services.backend.configured();
       if (!state.ok) throw new Error(state.reason);
     }),
   ]);

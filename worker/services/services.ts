@@ -5,6 +5,9 @@ import type { Env } from '../env.ts';
 import { openDatabase, type Database, type DatabaseHandle } from '../db/client.ts';
 import type { FaxBackend } from '../backends/fax-backend.ts';
 import { SandboxBackend } from '../backends/sandbox.ts';
+import { SipBackend } from '../backends/sip.ts';
+import { AgentRepository } from './agents.ts';
+import { InboundRepository } from './inbound.ts';
 import { ApiKeyRepository } from './api-keys.ts';
 import { DisabledAuditLog, PostgresAuditLog, type AuditLog } from './audit-log.ts';
 import type { DocumentStore } from './document-store.ts';
@@ -13,6 +16,8 @@ import { S3DocumentStore } from './s3-document-store.ts';
 
 export interface Services {
   db(): Database;
+  agents: AgentRepository;
+  inbound: InboundRepository;
   apiKeys: ApiKeyRepository;
   jobs: FaxJobRepository;
   audit: AuditLog;
@@ -29,8 +34,11 @@ export function createServices(env: Env, config: Config): Services {
     return handle.db;
   };
   const { endpoint, bucket, accessKeyId, secretAccessKey, region, kmsKeyId } = config.s3;
+  const agents = new AgentRepository(db);
   return {
     db,
+    agents,
+    inbound: new InboundRepository(db),
     apiKeys: new ApiKeyRepository(db),
     jobs: new FaxJobRepository(db),
     audit: config.auditEnabled ? new PostgresAuditLog(db) : new DisabledAuditLog(),
@@ -42,16 +50,18 @@ export function createServices(env: Env, config: Config): Services {
       region,
       kmsKeyId,
     }),
-    backend: createBackend(env, config),
+    backend: createBackend(env, config, agents),
     close: async () => {
       await handle?.close();
     },
   };
 }
 
-function createBackend(env: Env, config: Config): FaxBackend {
+function createBackend(env: Env, config: Config, agents: AgentRepository): FaxBackend {
   switch (config.backend) {
     case 'sandbox':
       return new SandboxBackend(env, config.sandboxStepMs);
+    case 'sip':
+      return new SipBackend(env, agents);
   }
 }

@@ -17,6 +17,7 @@ export async function presentFaxJob(c: Context<AppEnv>, job: FaxJobRow) {
     to: job.toNumber,
     header_text: job.headerText,
     backend: job.backend,
+    site: job.site,
     owner: job.owner,
     pages: job.pages,
     source_type: job.sourceType,

@@ -3,12 +3,14 @@
 // to this rule the moment it is registered.
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../../worker/app.ts';
-import { PUBLIC_ROUTES } from '../../../worker/middleware/authenticate.ts';
+import { AGENT_ROUTE_PREFIX, PUBLIC_ROUTES } from '../../../worker/middleware/authenticate.ts';
 import { api, json } from '../../support/api.ts';
 
 /** Plausible values for path parameters, so the request reaches the route rather than 404. */
 const PARAM_VALUES: Record<string, string> = {
   id: 'abcdefghij012345',
+  tokenId: 'abcdefghij012345',
+  number: '%2B15555550100',
 };
 const FAX_ID = 'fax_abcdefghijklmnopqrstuvwx';
 
@@ -36,6 +38,8 @@ const routes = (() => {
 
 const isPublic = (r: { method: string; path: string }) => PUBLIC_ROUTES.some((p) => p.method === r.method && p.path === r.path);
 const protectedRoutes = routes.filter((r) => !isPublic(r));
+/** Agent routes authenticate with agent tokens instead of API keys. */
+const expectedCode = (r: { path: string }) => (r.path.startsWith(AGENT_ROUTE_PREFIX) ? 'missing_agent_token' : 'missing_api_key');
 
 describe('route enumeration', () => {
   it('finds at least every known route', () => {
@@ -67,8 +71,8 @@ describe('route enumeration', () => {
   });
 });
 
-describe('every non-public route requires an API key', () => {
-  it.each(protectedRoutes.map((r) => [`${r.method} ${r.path}`, r] as const))('%s -> 401 missing_api_key', async (_label, r) => {
+describe('every non-public route requires an API key (agent routes: an agent token)', () => {
+  it.each(protectedRoutes.map((r) => [`${r.method} ${r.path}`, r] as const))('%s -> 401 without credentials', async (_label, r) => {
     const res = await api(concretePath(r.path), {
       method: r.method,
       key: null,
@@ -76,7 +80,7 @@ describe('every non-public route requires an API key', () => {
     });
     expect(res.status).toBe(401);
     const body = await json(res);
-    expect(body.error.code).toBe('missing_api_key');
+    expect(body.error.code).toBe(expectedCode(r));
     expect(typeof body.error.message).toBe('string');
   });
 

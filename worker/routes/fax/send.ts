@@ -41,12 +41,14 @@ export const sendFax = new Hono<AppEnv>().post(
     if (headerText && (headerText.length > HEADER_TEXT_MAX || /[\x00-\x1f\x7f]/.test(headerText))) {
       throw new ApiError(400, 'invalid_header_text', `header_text must be one line of at most ${HEADER_TEXT_MAX} characters.`);
     }
+    const site = field(form, 'site')?.trim() || null;
+    if (site && !/^[\w .:@/-]{1,100}$/.test(site)) throw new ApiError(400, 'invalid_site', 'site must be a site label (letters, digits, spaces, . _ : @ / -).');
     const file = form.get('file');
     if (!(file instanceof File)) throw new ApiError(400, 'missing_file', "Attach the document as the 'file' field.", { field: 'file' });
     if (file.size > config.maxFileSizeBytes) tooLarge(config.maxFileSizeBytes);
     const upload = new Uint8Array(await file.arrayBuffer());
     const uploadSha = await sha256Hex(upload);
-    const requestHash = await sha256Hex(`${number.e164}\n${headerText ?? ''}\n${uploadSha}`);
+    const requestHash = await sha256Hex(`${number.e164}\n${headerText ?? ''}\n${site ?? ''}\n${uploadSha}`);
 
     if (idempotencyKey) {
       const existing = await services.jobs.findByIdempotencyKey(caller.owner, idempotencyKey);
@@ -63,6 +65,7 @@ export const sendFax = new Hono<AppEnv>().post(
       apiKeyId: caller.id,
       toNumber: number.e164,
       headerText,
+      site,
       status: 'queued',
       backend: services.backend.name,
       pages: document.pages,

@@ -1,0 +1,286 @@
+// One Durable Object per agent: holds the agent's hibernatable WebSocket(s), tagged by token id,
+// turns protocol messages into durable job transitions (services/sip-jobs.ts), offers queued jobs
+// while the agent has free channels, and on an alarm detects dead sockets, expired offers, revoked
+// tokens and agents that stay away (undialled jobs are re-offered, calls in progress fail).
+import { DurableObject } from 'cloudflare:workers';
+import { encodeMessage, HEARTBEAT_PING, HEARTBEAT_PONG, parseAgentMessage, type AgentMessage, type EdgeMessageBody } from '../../shared/agent-protocol.ts';
+import { loadConfig, type Config } from '../config.ts';
+import { openDatabase, type DatabaseHandle } from '../db/client.ts';
+import type { Env } from '../env.ts';
+import { log } from '../lib/log.ts';
+import { AgentRepository } from '../services/agents.ts';
+import { PostgresAuditLog } from '../services/audit-log.ts';
+import { SipJobs } from '../services/sip-jobs.ts';
+import { buildOffer } from './offer.ts';
+import { reconcileInFlight } from './reconcile.ts';
+
+interface SocketInfo {
+  tokenId: string;
+  connectedAt: number;
+  lastMessageAt: number;
+  helloed: boolean;
+}
+
+interface HubState {
+  agentId: string;
+  site: string | null;
+  maxChannels: number;
+  origin: string;
+}
+
+export interface HubContext {
+  config: Config;
+  jobs: SipJobs;
+  agents: AgentRepository;
+  audit: PostgresAuditLog;
+  state: HubState;
+  send(ws: WebSocket, msg: EdgeMessageBody): void;
+}
+
+export class AgentHub extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT_PING, HEARTBEAT_PONG));
+  }
+
+  /** Upgrade, called by /agent/connect after the token was verified. */
+  override async fetch(request: Request): Promise<Response> {
+    const agentId = request.headers.get('x-faxbot-agent-id');
+    const tokenId = request.headers.get('x-faxbot-token-id');
+    if (!agentId || !tokenId || request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
+      return new Response('bad hub request', { status: 400 });
+    }
+    const prev = await this.ctx.storage.get<HubState>('state');
+    const state: HubState = {
+      agentId,
+      site: prev?.site ?? null,
+      maxChannels: prev?.maxChannels ?? 1,
+      origin: request.headers.get('x-faxbot-origin') ?? prev?.origin ?? '',
+    };
+    await this.ctx.storage.put('state', state);
+    await this.ctx.storage.delete('disconnectedSince');
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    this.ctx.acceptWebSocket(server, [`token:${tokenId}`]);
+    const now = Date.now();
+    server.serializeAttachment({ tokenId, connectedAt: now, lastMessageAt: now, helloed: false } satisfies SocketInfo);
+    const config = loadConfig(this.env);
+    this.send(server, { type: 'welcome', agentId, heartbeatSeconds: config.agents.heartbeatSeconds, serverTime: now });
+    await this.scheduleAlarm(config.agents.heartbeatSeconds * 1000);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    const info = ws.deserializeAttachment() as SocketInfo;
+    const parsed = parseAgentMessage(raw);
+    if (!parsed.ok) {
+      this.send(ws, { type: 'error', code: 'invalid_message', message: parsed.error.slice(0, 300) });
+      return;
+    }
+    ws.serializeAttachment({ ...info, lastMessageAt: Date.now(), helloed: info.helloed || parsed.message.type === 'hello' });
+    await this.withContext((hub) => this.handle(hub, ws, parsed.message));
+  }
+
+  private async handle(hub: HubContext, ws: WebSocket, msg: AgentMessage): Promise<void> {
+    const { agentId } = hub.state;
+    switch (msg.type) {
+      case 'hello': {
+        const agent = await hub.agents.findById(agentId);
+        hub.state.site = agent?.site ?? null;
+        hub.state.maxChannels = Math.min(agent?.maxChannels ?? 1, msg.capabilities.maxChannels);
+        await this.ctx.storage.put('state', hub.state);
+        await hub.agents.setPresence(agentId, { connected: true, version: msg.agentVersion });
+        await reconcileInFlight(hub, ws, msg.inFlight);
+        await this.dispatch(hub);
+        return;
+      }
+      case 'accept':
+        if (!(await hub.jobs.accept(msg.jobId, msg.offerId, agentId))) this.send(ws, { type: 'revoke_offer', jobId: msg.jobId, offerId: msg.offerId });
+        return;
+      case 'reject':
+        await hub.jobs.release(msg.jobId, msg.offerId);
+        await hub.audit.record({ actorType: 'agent', actorId: agentId, action: 'fax.offer.reject', resourceType: 'fax_job', resourceId: msg.jobId, outcome: 'failure', details: { reason: msg.reason.slice(0, 60) } });
+        return;
+      case 'progress':
+        if (msg.stage !== 'dialing') return;
+        if (await hub.jobs.grantDial(msg.jobId, msg.offerId, agentId)) {
+          this.send(ws, { type: 'dial_ok', jobId: msg.jobId, offerId: msg.offerId });
+        } else {
+          this.send(ws, { type: 'revoke_offer', jobId: msg.jobId, offerId: msg.offerId });
+        }
+        return;
+      case 'result': {
+        const { v: _v, type: _t, jobId, offerId, ...result } = msg;
+        const done = await hub.jobs.complete(jobId, offerId, agentId, result);
+        if (done) {
+          await hub.audit.record({ actorType: 'agent', actorId: agentId, action: 'fax.complete', resourceType: 'fax_job', resourceId: jobId, outcome: done.status === 'success' ? 'success' : 'failure', details: { status: done.status, reason: done.failureReason, pages: done.pages } });
+        }
+        // Acknowledge either way: a result the edge cannot apply (job canceled, lease lost) is final too.
+        this.send(ws, { type: 'result_ack', jobId, offerId });
+        await this.dispatch(hub);
+        return;
+      }
+      case 'token_ack':
+        await hub.agents.markDelivered(msg.tokenId);
+        await hub.audit.record({ actorType: 'agent', actorId: agentId, action: 'agent.token.delivered', resourceType: 'agent_token', resourceId: msg.tokenId, outcome: 'success' });
+        return;
+      case 'ping':
+        this.send(ws, { type: 'pong', ts: msg.ts });
+        return;
+      case 'inbound_notice':
+      case 'pong':
+        return;
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, 'closing');
+    } catch {
+      // already closed
+    }
+    await this.afterSocketLoss(ws);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    await this.afterSocketLoss(ws);
+  }
+
+  private async afterSocketLoss(gone: WebSocket): Promise<void> {
+    if (this.liveSockets().some((ws) => ws !== gone)) return;
+    await this.ctx.storage.put('disconnectedSince', Date.now());
+    const config = loadConfig(this.env);
+    await this.scheduleAlarm(Math.min(config.agents.reconnectGraceMs, 5000));
+  }
+
+  /** Offers queued jobs while the agent has free channels. */
+  private async dispatch(hub: HubContext): Promise<void> {
+    const target = this.liveSockets()
+      .filter((ws) => (ws.deserializeAttachment() as SocketInfo).helloed)
+      .sort((a, b) => (b.deserializeAttachment() as SocketInfo).connectedAt - (a.deserializeAttachment() as SocketInfo).connectedAt)[0];
+    if (!target) return;
+    let open = (await hub.jobs.openJobs(hub.state.agentId)).length;
+    while (open < hub.state.maxChannels) {
+      const job = await hub.jobs.claimNext(hub.state.agentId, hub.state.site, hub.config.agents.offerTimeoutMs);
+      if (!job) break;
+      this.send(target, await buildOffer(hub, job));
+      open += 1;
+    }
+  }
+
+  /** RPC: new work may be waiting (a job was queued, released or the agent freed a channel). */
+  async kick(): Promise<void> {
+    if (this.liveSockets().length === 0) return;
+    await this.withContext((hub) => this.dispatch(hub));
+  }
+
+  /** RPC: a job was canceled before dialling: tell the agent to drop it. */
+  async revokeOffer(jobId: string, offerId: string): Promise<void> {
+    for (const ws of this.liveSockets()) this.send(ws, { type: 'revoke_offer', jobId, offerId });
+  }
+
+  /** RPC: deliver a new token over the live connection(s). Returns how many sockets got it. */
+  async pushToken(tokenId: string, token: string, previousValidUntil: number | null): Promise<number> {
+    const sockets = this.liveSockets();
+    for (const ws of sockets) this.send(ws, { type: 'token_update', tokenId, token, previousValidUntil });
+    return sockets.length;
+  }
+
+  /** RPC: a token was revoked: close every connection that authenticated with it. */
+  async closeToken(tokenId: string): Promise<number> {
+    const sockets = this.ctx.getWebSockets(`token:${tokenId}`);
+    for (const ws of sockets) {
+      try {
+        ws.close(4001, 'token revoked');
+      } catch {
+        // already closing
+      }
+    }
+    if (sockets.length) await this.afterSocketLoss(sockets[0]!);
+    return sockets.length;
+  }
+
+  /** RPC: whether the agent has a live connection right now. */
+  async online(): Promise<boolean> {
+    return this.liveSockets().length > 0;
+  }
+
+  override async alarm(): Promise<void> {
+    const config = loadConfig(this.env);
+    const hb = config.agents.heartbeatSeconds * 1000;
+    await this.withContext(async (hub) => {
+      const now = Date.now();
+      for (const ws of this.liveSockets()) {
+        const info = ws.deserializeAttachment() as SocketInfo;
+        const last = Math.max(info.lastMessageAt, this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0);
+        const dead = now - last > 3 * hb;
+        if (dead || !(await hub.agents.tokenValid(info.tokenId))) {
+          try {
+            ws.close(dead ? 4002 : 4001, dead ? 'heartbeat timeout' : 'token no longer valid');
+          } catch {
+            // already closed
+          }
+          await this.afterSocketLoss(ws);
+        }
+      }
+      if (this.liveSockets().length > 0) {
+        if (await hub.jobs.releaseExpiredOffers(hub.state.agentId)) await kickOthers(this.env, hub);
+        await this.dispatch(hub);
+        await this.scheduleAlarm(Math.min(hb, config.agents.offerTimeoutMs));
+        return;
+      }
+      const since = (await this.ctx.storage.get<number>('disconnectedSince')) ?? now;
+      if (now - since < config.agents.reconnectGraceMs) {
+        await this.scheduleAlarm(since + config.agents.reconnectGraceMs - now);
+        return;
+      }
+      await hub.agents.setPresence(hub.state.agentId, { connected: false });
+      const { released, failed } = await hub.jobs.abandonAgent(hub.state.agentId);
+      for (const job of failed) {
+        await hub.audit.record({ actorType: 'system', actorId: 'agent-hub', action: 'fax.complete', resourceType: 'fax_job', resourceId: job.id, outcome: 'failure', details: { status: 'failed', reason: job.failureReason } });
+      }
+      if (released) await kickOthers(this.env, hub);
+      log('warn', 'agent offline', { agent_id: hub.state.agentId, released, failed: failed.length });
+    });
+  }
+
+  private liveSockets(): WebSocket[] {
+    return this.ctx.getWebSockets().filter((ws) => ws.readyState === WebSocket.OPEN);
+  }
+
+  private send(ws: WebSocket, msg: EdgeMessageBody): void {
+    try {
+      ws.send(encodeMessage(msg));
+    } catch {
+      // socket went away; the alarm and reconciliation recover
+    }
+  }
+
+  private async scheduleAlarm(inMs: number): Promise<void> {
+    const at = Date.now() + Math.max(50, inMs);
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  private async withContext<T>(fn: (hub: HubContext) => Promise<T>): Promise<T | undefined> {
+    const state = await this.ctx.storage.get<HubState>('state');
+    if (!state) return undefined;
+    const config = loadConfig(this.env);
+    if (!config.databaseUrl) throw new Error('DATABASE_URL is not configured');
+    const handle: DatabaseHandle = openDatabase(config.databaseUrl, config.databaseWsProxy);
+    const db = () => handle.db;
+    try {
+      return await fn({ config, state, jobs: new SipJobs(db), agents: new AgentRepository(db), audit: new PostgresAuditLog(db), send: (ws, m) => this.send(ws, m) });
+    } finally {
+      this.ctx.waitUntil(handle.close());
+    }
+  }
+}
+
+/** Released jobs may suit another agent: poke the hubs of connected agents with free channels. */
+export async function kickOthers(env: Env, hub: Pick<HubContext, 'agents' | 'state'>): Promise<void> {
+  const candidates = await hub.agents.candidates(null);
+  await Promise.all(
+    candidates.filter((c) => c.id !== hub.state.agentId).slice(0, 5).map((c) => env.AGENT_HUB.get(env.AGENT_HUB.idFromName(c.id)).kick().catch(() => {})),
+  );
+}

@@ -1,0 +1,16 @@
+// GET /admin/agents — agents with online state (live connection), version, last_seen_at and tokens
+// (scope agents:manage).
+import { Hono } from 'hono';
+import type { AppEnv } from '../../../context.ts';
+import { requireScope } from '../../../middleware/require-scope.ts';
+import { presentAgent } from '../../../views/agent.ts';
+
+export const listAgents = new Hono<AppEnv>().get('/', requireScope('agents:manage'), async (c) => {
+  const { agents } = c.get('services');
+  const hub = c.env.AGENT_HUB;
+  const rows = await agents.list();
+  const data = await Promise.all(
+    rows.map(async (a) => presentAgent(a, await agents.tokens(a.id), a.connected ? await hub.get(hub.idFromName(a.id)).online().catch(() => false) : false)),
+  );
+  return c.json({ data });
+});
