@@ -1,0 +1,173 @@
+// The edge side of the agent protocol, driven by a raw WebSocket client speaking the protocol:
+// connect, hello, offer, accept, dial grant, result; reconnect reconciliation; token revocation.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { encodeMessage, HEARTBEAT_PING, HEARTBEAT_PONG, parseEdgeMessage, type EdgeMessage } from '../../../shared/agent-protocol.ts';
+import { json, makePdf } from '../../support/api.ts';
+import { startCustomWorker, TEST_SECRETS, type CustomWorker } from '../../support/custom-worker.ts';
+
+let worker: CustomWorker;
+const admin = () => ({ authorization: `Bearer ${TEST_SECRETS.API_KEY}` });
+
+beforeAll(async () => {
+  worker = await startCustomWorker({ FAX_BACKEND: 'sip', AGENT_HEARTBEAT_SECONDS: '1', AGENT_RECONNECT_GRACE_SECONDS: '1', AGENT_OFFER_TIMEOUT_SECONDS: '2' });
+});
+afterAll(async () => worker?.stop());
+
+async function createAgent(site?: string) {
+  const res = await fetch(`${worker.url}/admin/agents`, {
+    method: 'POST',
+    headers: { ...admin(), 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'test agent', max_channels: 2, ...(site ? { site } : {}) }),
+  });
+  expect(res.status).toBe(201);
+  return json(res);
+}
+
+class AgentSocket {
+  readonly messages: EdgeMessage[] = [];
+  private waiters: Array<() => void> = [];
+  closed: { code: number } | null = null;
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const text = data.toString();
+      if (text === HEARTBEAT_PONG) return;
+      const parsed = parseEdgeMessage(text);
+      if (parsed.ok) this.messages.push(parsed.message);
+      for (const w of this.waiters.splice(0)) w();
+    });
+    ws.on('close', (code) => {
+      this.closed = { code };
+      for (const w of this.waiters.splice(0)) w();
+    });
+  }
+  static async open(token: string): Promise<AgentSocket> {
+    const ws = new WebSocket(`${worker.url.replace('http', 'ws')}/agent/connect`, { headers: { authorization: `Bearer ${token}` } });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+      ws.once('error', reject);
+    });
+    return new AgentSocket(ws);
+  }
+  send(msg: Parameters<typeof encodeMessage>[0]) {
+    this.ws.send(encodeMessage(msg));
+  }
+  async next<T extends EdgeMessage['type']>(type: T, timeoutMs = 8000): Promise<Extract<EdgeMessage, { type: T }>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const i = this.messages.findIndex((m) => m.type === type);
+      if (i >= 0) return this.messages.splice(i, 1)[0] as Extract<EdgeMessage, { type: T }>;
+      if (Date.now() > deadline) throw new Error(`no ${type} within ${timeoutMs} ms; got ${this.messages.map((m) => m.type).join(',')}`);
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 100);
+      });
+    }
+  }
+  hello(inFlight: unknown[] = []) {
+    this.send({ type: 'hello', agentVersion: 'test-1', capabilities: { maxChannels: 2, features: ['sendfax'] }, inFlight: inFlight as never });
+  }
+}
+
+async function sendFax(key: string, to = '+15555550190') {
+  const form = new FormData();
+  form.set('to', to);
+  form.set('file', new Blob([new Uint8Array(await makePdf(1))]), 'a.pdf');
+  const res = await fetch(`${worker.url}/fax`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: form });
+  expect(res.status).toBe(202);
+  return json(res);
+}
+
+async function job(id: string) {
+  return json(await fetch(`${worker.url}/fax/${id}`, { headers: admin() }));
+}
+
+describe('agent hub', () => {
+  it('refuses the upgrade without a valid agent token', async () => {
+    await expect(AgentSocket.open('fba_aaaaaaaaaaaaaaaa_' + 'A'.repeat(43))).rejects.toThrow(/401/);
+  });
+
+  it('offers a queued job, grants the dial once, records the result', async () => {
+    const agent = await createAgent();
+    const queued = await sendFax(TEST_SECRETS.API_KEY);
+    const sock = await AgentSocket.open(agent.token);
+    const welcome = await sock.next('welcome');
+    expect(welcome.agentId).toBe(agent.id);
+    sock.ws.send(HEARTBEAT_PING);
+    sock.hello();
+    const offer = await sock.next('offer');
+    expect(offer.jobId).toBe(queued.id);
+    expect(offer.to).toBe('+15555550190');
+    const doc = await fetch(offer.documentUrl.replace(/^https?:\/\/[^/]+/, worker.url));
+    expect(doc.status).toBe(200);
+    sock.send({ type: 'accept', jobId: offer.jobId, offerId: offer.offerId });
+    sock.send({ type: 'progress', jobId: offer.jobId, offerId: offer.offerId, stage: 'dialing' });
+    await sock.next('dial_ok');
+    expect((await job(offer.jobId)).status).toBe('in_progress');
+    sock.send({ type: 'result', jobId: offer.jobId, offerId: offer.offerId, status: 'failed', reason: 'busy' });
+    await sock.next('result_ack');
+    expect(await job(offer.jobId)).toMatchObject({ status: 'failed', failure_reason: 'busy' });
+    sock.ws.close();
+  });
+
+  it('re-offers a job whose agent vanished before dialling; fails one lost during the call', async () => {
+    const a = await createAgent();
+    const first = await AgentSocket.open(a.token);
+    first.hello();
+    await first.next('welcome');
+    const j1 = await sendFax(TEST_SECRETS.API_KEY, '+15555550191');
+    const o1 = await first.next('offer');
+    expect(o1.jobId).toBe(j1.id);
+    first.send({ type: 'accept', jobId: o1.jobId, offerId: o1.offerId });
+    const j2 = await sendFax(TEST_SECRETS.API_KEY, '+15555550192');
+    const o2 = await first.next('offer');
+    first.send({ type: 'accept', jobId: o2.jobId, offerId: o2.offerId });
+    first.send({ type: 'progress', jobId: o2.jobId, offerId: o2.offerId, stage: 'dialing' });
+    await first.next('dial_ok');
+    first.ws.terminate();
+    // After the reconnect grace: j1 (not dialled) goes back to the queue, j2 (dialling) fails.
+    const deadline = Date.now() + 15_000;
+    let s1: any, s2: any;
+    do {
+      await new Promise((r) => setTimeout(r, 300));
+      [s1, s2] = [await job(j1.id), await job(j2.id)];
+    } while ((s2.status !== 'failed' || s1.status !== 'queued' || s1.dialed_at) && Date.now() < deadline);
+    expect(s2).toMatchObject({ status: 'failed', failure_reason: 'agent_lost_during_call' });
+    expect(s1.status).toBe('queued');
+    // A new agent picks the released job up.
+    const b = await createAgent();
+    const second = await AgentSocket.open(b.token);
+    second.hello();
+    const o3 = await second.next('offer');
+    expect(o3.jobId).toBe(j1.id);
+    expect(o3.offerId).not.toBe(o1.offerId);
+    second.ws.close();
+  });
+
+  it('closes live connections when their token is revoked, and pushes rotated tokens', async () => {
+    const a = await createAgent();
+    const sock = await AgentSocket.open(a.token);
+    await sock.next('welcome');
+    sock.hello();
+    const rot = await json(await fetch(`${worker.url}/admin/agents/${a.id}/tokens`, { method: 'POST', headers: admin() }));
+    expect(rot.pushed_to_connections).toBe(1);
+    const update = await sock.next('token_update');
+    expect(update.token).toBe(rot.token);
+    sock.send({ type: 'token_ack', tokenId: update.tokenId });
+    const del = await fetch(`${worker.url}/admin/agents/${a.id}/tokens/${a.token_id}`, { method: 'DELETE', headers: admin() });
+    expect(del.status).toBe(200);
+    const deadline = Date.now() + 5000;
+    while (!sock.closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(sock.closed?.code).toBe(4001);
+    // The new token still works; the revoked one does not.
+    await expect(AgentSocket.open(a.token)).rejects.toThrow(/401/);
+    const again = await AgentSocket.open(rot.token);
+    await again.next('welcome');
+    again.ws.close();
+    const list = await json(await fetch(`${worker.url}/admin/agents`, { headers: admin() }));
+    const mine = list.data.find((x: { id: string }) => x.id === a.id);
+    expect(mine.tokens.find((t: { id: string }) => t.id === rot.token_id).delivered_at).not.toBeNull();
+  });
+});
+
