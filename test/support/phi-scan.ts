@@ -6,7 +6,7 @@ export interface PhiFinding {
   line: number;
 }
 
-const DOCUMENT_TEXT = ['Faxbot test document', 'résumé of the referral', 'Patient 山田'];
+const DOCUMENT_TEXT = ['Faxbot test document', 'résumé of the referral', 'Patient 山田', 'Inbound referral'];
 
 /** wrangler dev's own access log (`[wrangler:info] GET /path?query 200`) is the local tool's, not ours. */
 const WRANGLER_ACCESS_LOG = /^\[wrangler:info\] [A-Z]+ \//;
