@@ -22,9 +22,26 @@ export interface WorkerOptions {
   /** Forward wrangler's output to this process's stdout/stderr. */
   inheritOutput?: boolean;
   onOutput?: (line: string) => void;
+  /** Picks a new port for a retry (the first attempt uses `port`). */
+  portFactory?: () => Promise<number>;
 }
 
-export async function startWorkerProcess(opts: WorkerOptions): Promise<WorkerProcess> {
+/**
+ * Starts the worker; when several start at once workerd can lose a race for an internal socket
+ * ("Address already in use"), so a failed start is retried a few times.
+ */
+export async function startWorkerProcess(opts: WorkerOptions, attempts = 3): Promise<WorkerProcess> {
+  for (let i = 1; ; i++) {
+    try {
+      return await startOnce(i === 1 ? opts : { ...opts, port: opts.portFactory ? await opts.portFactory() : opts.port });
+    } catch (err) {
+      if (i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 200 * i));
+    }
+  }
+}
+
+async function startOnce(opts: WorkerOptions): Promise<WorkerProcess> {
   writeFileSync(opts.varsFile, formatEnvFile(opts.vars), { mode: 0o600 });
   const args = [
     path.join(ROOT, 'node_modules/wrangler/bin/wrangler.js'),

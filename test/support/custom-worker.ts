@@ -33,6 +33,7 @@ export async function startCustomWorker(vars: Record<string, string | undefined>
   const defined = Object.fromEntries(Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined));
   const output: string[] = [];
   const worker = await startWorkerProcess({
+    portFactory: freePort,
     port: await freePort(),
     varsFile: path.join(dir, 'vars'),
     persistTo: path.join(dir, 'wrangler'),

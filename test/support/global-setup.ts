@@ -34,6 +34,7 @@ export default async function setup(project: TestProject) {
   const logLines: string[] = [];
   const secrets = [TEST_ADMIN_KEY, 'test-pdf-token-secret-0123456789abcdef'];
   const worker = await startWorkerProcess({
+    portFactory: freePort,
     port: await freePort(),
     varsFile: path.join(dataDir, 'worker.vars'),
     persistTo: path.join(dataDir, 'wrangler'),

@@ -46,7 +46,7 @@ export class SandboxCall extends DurableObject<Env> {
       const done = call.failWith
         ? await jobs.transition(call.jobId, ['in_progress'], 'failed', { failureReason: call.failWith })
         : await jobs.transition(call.jobId, ['in_progress'], 'success');
-      if (done) {
+      if (done && config.auditEnabled) {
         await new PostgresAuditLog(() => handle.db).record({
           actorType: 'system',
           actorId: 'sandbox',

@@ -3,9 +3,14 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
+/**
+ * Timestamps are set by the application at millisecond precision (the precision the API shows and
+ * cursors carry); Postgres' now() has microseconds, which made cursors and `until` filters skip rows.
+ */
+const msNow = () => new Date();
 const timestamps = {
-  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow().$defaultFn(msNow),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow().$defaultFn(msNow),
 };
 
 export const apiKeys = pgTable(
@@ -62,6 +67,10 @@ export const faxJobs = pgTable(
     idempotencyKey: text('idempotency_key'),
     requestHash: text('request_hash'),
     failureReason: text('failure_reason'),
+    /** Free text from the line, e.g. Asterisk's FAXERROR; never contains PHI. */
+    failureDetail: text('failure_detail'),
+    bitrate: integer('bitrate'),
+    remoteStationId: text('remote_station_id'),
     attempts: integer('attempts').notNull().default(0),
     dialedAt: timestamp('dialed_at', { withTimezone: true, mode: 'date' }),
     completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
@@ -84,7 +93,7 @@ export const auditEvents = pgTable(
   'audit_events',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow().$defaultFn(msNow),
     /** 'api_key' | 'bootstrap' | 'agent' | 'provider' | 'system' | 'anonymous' */
     actorType: text('actor_type').notNull(),
     actorId: text('actor_id'),
@@ -132,7 +141,7 @@ export const agentTokens = pgTable(
     deliveredAt: timestamp('delivered_at', { withTimezone: true, mode: 'date' }),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
     createdBy: text('created_by').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow().$defaultFn(msNow),
   },
   (t) => [index('agent_tokens_agent_idx').on(t.agentId)],
 );

@@ -6,6 +6,7 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { clientIp } from '../lib/client-ip.ts';
+import { audit } from '../lib/audit.ts';
 import { limitFor, routeClass } from '../security/rate-limit-policy.ts';
 import type { RateLimitResult } from '../security/rate-limiter.ts';
 
@@ -50,7 +51,10 @@ export function authFailureLimiter(c: Context<AppEnv>) {
   return {
     async assertNotBlocked(): Promise<void> {
       const r = await stub.peek(limit, windowMs);
-      if (!r.allowed) tooMany(c, r, 'too_many_auth_failures', 'Too many failed authentication attempts from this address.');
+      if (!r.allowed) {
+        c.executionCtx.waitUntil(audit(c, { action: 'auth.blocked', outcome: 'denied', details: { path: c.req.path } }).catch(() => {}));
+        tooMany(c, r, 'too_many_auth_failures', 'Too many failed authentication attempts from this address.');
+      }
     },
     async recordFailure(): Promise<void> {
       await stub.hit(limit, windowMs);

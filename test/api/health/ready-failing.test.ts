@@ -14,6 +14,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'faxbot-ready-'));
   const closedPort = await freePort();
   worker = await startWorkerProcess({
+    portFactory: freePort,
     port: await freePort(),
     varsFile: path.join(dir, 'vars'),
     persistTo: path.join(dir, 'wrangler'),

@@ -20,7 +20,7 @@ const fields = z.object({
   to: z.string().max(40).optional(),
   pages: z.coerce.number().int().min(0).max(10_000).optional(),
   received_at: z.iso.datetime({ offset: true }),
-  remote_station_id: z.string().max(100).optional(),
+  remote_station_id: z.string().max(200).optional(),
 });
 
 export const inboundUpload = new Hono<AppEnv>().post(
