@@ -98,7 +98,7 @@ export class AgentHub extends DurableObject<Env> {
         if (!(await hub.jobs.accept(msg.jobId, msg.offerId, agentId))) this.send(ws, { type: 'revoke_offer', jobId: msg.jobId, offerId: msg.offerId });
         return;
       case 'reject':
-        if (await hub.jobs.release(msg.jobId, msg.offerId)) this.ctx.waitUntil(kickOthers(this.env, hub).catch(() => {}));
+        if (await hub.jobs.release(msg.jobId, msg.offerId)) await kickOthers(this.env, hub).catch(() => {});
         await hub.audit.record({ actorType: 'agent', actorId: agentId, action: 'fax.offer.reject', resourceType: 'fax_job', resourceId: msg.jobId, outcome: 'failure', details: { reason: msg.reason.slice(0, 60) } });
         return;
       case 'progress':
