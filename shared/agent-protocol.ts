@@ -9,7 +9,7 @@ const offerId = z.string().regex(/^off_[a-z0-9]{20}$/);
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/);
 const shortText = z.string().max(200);
 
-export const FAILURE_REASONS = ['busy', 'no_answer', 'congestion', 'fax_error', 'timeout', 'failed', 'rejected', 'conversion_failed', 'download_failed'] as const;
+export const FAILURE_REASONS = ['busy', 'no_answer', 'congestion', 'fax_error', 'timeout', 'failed', 'rejected', 'conversion_failed', 'download_failed', 'agent_lost_during_call'] as const;
 
 /** What the agent knows about a job it holds, sent in `hello` so the edge can reconcile after reconnects. */
 export const inFlightJob = z.object({

@@ -84,7 +84,10 @@ export class SipJobs {
       .where(
         and(
           this.leased(jobId, offerId, agentId),
-          or(inArray(faxJobs.status, ['queued', 'in_progress']), and(eq(faxJobs.status, 'failed'), eq(faxJobs.failureReason, AGENT_LOST))),
+          // Only a real outcome replaces agent_lost_during_call; "outcome unknown" does not.
+          r.reason === AGENT_LOST
+            ? inArray(faxJobs.status, ['queued', 'in_progress'])
+            : or(inArray(faxJobs.status, ['queued', 'in_progress']), and(eq(faxJobs.status, 'failed'), eq(faxJobs.failureReason, AGENT_LOST))),
         ),
       )
       .returning();

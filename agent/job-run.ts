@@ -1,0 +1,110 @@
+// The pipeline of one outbound job: download -> convert -> progress `dialing` (asks the edge for the dial grant)
+// -> wait for `dial_ok` -> journal `dialing` durably -> Originate -> outcome. Revoke/suspend abort it before dialling.
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { AgentMessageBody, JobResult } from '../shared/agent-protocol.ts';
+import { maskNumber } from '../shared/phone.ts';
+import type { BackoffOptions } from './ami/backoff.ts';
+import { convertPdfToTiff, DocumentError, downloadDocument } from './document.ts';
+import type { Journal, JournalEntry } from './journal.ts';
+import { errorMessage } from './logger.ts';
+import type { Logger } from './logger.ts';
+import { dialFax, toJobResult } from './outbound-call.ts';
+import type { DialAmi, DialSettings } from './outbound-call.ts';
+
+export interface ActiveJob {
+  jobId: string;
+  offerId: string;
+  /** preparing: download/convert; awaiting_grant: progress `dialing` sent; dialing: journal says dialing. */
+  phase: 'preparing' | 'awaiting_grant' | 'dialing';
+  /** dial_ok received (possibly before preparation ended, e.g. re-sent by the edge after a reconnect). */
+  granted: boolean;
+  onGrant?: () => void;
+  /** Dropped on the edge's request: forget it. */
+  revoked: boolean;
+  /** Stopped by shutdown before dialling: stays `accepted` in the journal, resumed on the next start. */
+  suspended: boolean;
+  abort: AbortController;
+}
+
+export interface JobRunContext {
+  journal: Journal;
+  ami: DialAmi;
+  send: (msg: AgentMessageBody) => boolean;
+  log: Logger;
+  outDir: string;
+  asteriskSpoolDir: string;
+  paperSize: 'letter' | 'a4';
+  dial: DialSettings;
+  downloadBackoff?: BackoffOptions;
+  /** Called when the job enters or leaves the dialling phase (metrics). */
+  onPhase: () => void;
+}
+
+export function newActiveJob(jobId: string, offerId: string): ActiveJob {
+  return { jobId, offerId, phase: 'preparing', granted: false, revoked: false, suspended: false, abort: new AbortController() };
+}
+
+export function jobFiles(outDir: string, jobId: string): { pdf: string; tiff: string } {
+  return { pdf: path.join(outDir, `${jobId}.pdf`), tiff: path.join(outDir, `${jobId}.tiff`) };
+}
+
+export function sendProgress(ctx: JobRunContext, job: ActiveJob, stage: 'downloading' | 'converting' | 'dialing' | 'transmitting', pages?: number): void {
+  ctx.send({ type: 'progress', jobId: job.jobId, offerId: job.offerId, stage, ...(pages === undefined ? {} : { pages }) });
+}
+
+/** Runs the job to a result; undefined when it was revoked or suspended (nothing to report). */
+export async function runJob(ctx: JobRunContext, job: ActiveJob, entry: Omit<JournalEntry, 'updatedAt'>): Promise<JobResult | undefined> {
+  const { jobId } = job;
+  const files = jobFiles(ctx.outDir, jobId);
+  const signal = job.abort.signal;
+  try {
+    if (!entry.documentUrl || !entry.to) throw new DocumentError('download_failed', 'no document URL in the journal');
+    sendProgress(ctx, job, 'downloading');
+    await downloadDocument(entry.documentUrl, files.pdf, { signal, backoff: ctx.downloadBackoff });
+    sendProgress(ctx, job, 'converting');
+    const pages = await convertPdfToTiff(files.pdf, files.tiff, { paperSize: ctx.paperSize, signal });
+    await rm(files.pdf, { force: true });
+    signal.throwIfAborted();
+    if (!job.granted) {
+      job.phase = 'awaiting_grant';
+      sendProgress(ctx, job, 'dialing', pages); // the edge answers dial_ok (or revoke_offer)
+      await waitForGrant(job);
+    }
+    job.phase = 'dialing'; // from here on a revoke is ignored and the job is never dialled again
+    ctx.onPhase();
+    const channelId = `${jobId}-${job.offerId.slice(4, 12)}`;
+    await ctx.journal.put({ jobId, offerId: job.offerId, state: 'dialing', to: entry.to, headerText: entry.headerText, channelId });
+    ctx.log.info('dialling', { jobId, to: maskNumber(entry.to), pages });
+    const faxFile = path.posix.join(ctx.asteriskSpoolDir, 'outbound', `${jobId}.tiff`);
+    const call = await dialFax(ctx.ami, ctx.dial, { jobId, to: entry.to, headerText: entry.headerText, faxFile, channelId }, () =>
+      sendProgress(ctx, job, 'transmitting', pages),
+    );
+    return toJobResult(call);
+  } catch (err) {
+    if (job.revoked || job.suspended) return undefined;
+    const result: JobResult =
+      err instanceof DocumentError
+        ? { status: 'failed', reason: err.reason, faxError: err.message.slice(0, 200) }
+        : { status: 'failed', reason: 'failed', faxError: `agent error: ${errorMessage(err)}`.slice(0, 200) };
+    ctx.log.warn('job failed', { jobId, reason: result.reason, error: result.faxError });
+    return result;
+  } finally {
+    await rm(files.pdf, { force: true });
+    await rm(files.tiff, { force: true });
+  }
+}
+
+function waitForGrant(job: ActiveJob): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const signal = job.abort.signal;
+    if (job.granted) return resolve();
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    job.onGrant = () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    };
+  });
+}
