@@ -11,6 +11,10 @@ export interface CustomWorker {
   url: string;
   /** Everything the worker printed (its log lines), for log assertions. */
   output: string[];
+  /** Stops the worker but keeps its port and Durable Object state, like a redeploy in progress. */
+  halt(): Promise<void>;
+  /** Starts it again on the same port with the same state (a redeploy: every socket was dropped). */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -32,19 +36,32 @@ export async function startCustomWorker(vars: Record<string, string | undefined>
   };
   const defined = Object.fromEntries(Object.entries(merged).filter((e): e is [string, string] => e[1] !== undefined));
   const output: string[] = [];
-  const worker = await startWorkerProcess({
-    portFactory: freePort,
-    port: await freePort(),
-    varsFile: path.join(dir, 'vars'),
-    persistTo: path.join(dir, 'wrangler'),
-    vars: defined,
-    onOutput: (line) => output.push(line),
-  });
+  const port = await freePort();
+  const start = (attempts?: number) =>
+    startWorkerProcess(
+      {
+        ...(attempts === undefined ? { portFactory: freePort } : {}),
+        port,
+        varsFile: path.join(dir, 'vars'),
+        persistTo: path.join(dir, 'wrangler'),
+        vars: defined,
+        onOutput: (line) => output.push(line),
+      },
+      attempts,
+    );
+  let worker: Awaited<ReturnType<typeof startWorkerProcess>> | null = await start();
   return {
     url: worker.url,
     output,
+    async halt() {
+      await worker?.stop();
+      worker = null;
+    },
+    async resume() {
+      worker = await start(5);
+    },
     async stop() {
-      await worker.stop();
+      await worker?.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

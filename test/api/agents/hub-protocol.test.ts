@@ -14,7 +14,10 @@ beforeAll(async () => {
 });
 afterAll(async () => worker?.stop());
 
-async function createAgent(site?: string) {
+/** SIP jobs and agents of this file use their own site, so agents of other test files never take them. */
+const SITE = 'hub-protocol-test';
+
+async function createAgent(site = SITE) {
   const res = await fetch(`${worker.url}/admin/agents`, {
     method: 'POST',
     headers: { ...admin(), 'content-type': 'application/json' },
@@ -73,6 +76,7 @@ class AgentSocket {
 async function sendFax(key: string, to = '+15555550190') {
   const form = new FormData();
   form.set('to', to);
+  form.set('site', SITE);
   form.set('file', new Blob([new Uint8Array(await makePdf(1))]), 'a.pdf');
   const res = await fetch(`${worker.url}/fax`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: form });
   expect(res.status).toBe(202);
