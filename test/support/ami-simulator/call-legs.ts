@@ -21,6 +21,8 @@ export interface SimCallRecord {
   rxUniqueid?: string;
   state: 'queued' | 'ringing' | 'up' | 'ended';
   hangupRequested: boolean;
+  /** When the Originate action arrived (epoch ms), for latency benchmarks. */
+  receivedAt: number;
   outcome?: 'success' | 'busy' | 'congestion' | 'no_answer' | 'unreachable' | 'fax_failed' | 'hangup';
 }
 
@@ -70,7 +72,7 @@ export class CallLegs {
     this.farRunsFax = this.rx !== undefined && (scenario.kind === 'success' || scenario.kind === 'fail_mid_page');
     this.record = {
       request: req, scenario, txUniqueid: this.tx.uniqueid, rxUniqueid: this.rx?.uniqueid, state: 'queued',
-      hangupRequested: false,
+      hangupRequested: false, receivedAt: Date.now(),
     };
   }
 
