@@ -22,3 +22,13 @@ export function decodeCursor(value: string): Cursor {
     throw new ApiError(400, 'invalid_cursor', 'The cursor is not one this API issued.');
   }
 }
+
+/**
+ * One page from rows fetched with `limit + 1`: the extra row only says there is a next page,
+ * whose cursor is the last row shown.
+ */
+export function pageOf<T extends { createdAt: Date; id: string }>(rows: T[], limit: number): { page: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { page, nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
+}

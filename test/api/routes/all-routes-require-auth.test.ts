@@ -2,7 +2,7 @@
 // explicit public allow-list. The routes are read from the real Hono app, so a new route is held
 // to this rule the moment it is registered.
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../../worker/app.ts';
+import { registeredRoutes } from '../../support/routes.ts';
 import { AGENT_ROUTE_PREFIX, PUBLIC_ROUTES } from '../../../worker/middleware/authenticate.ts';
 import { api, json } from '../../support/api.ts';
 
@@ -23,18 +23,7 @@ function concretePath(path: string): string {
   });
 }
 
-const routes = (() => {
-  const seen = new Set<string>();
-  const out: { method: string; path: string }[] = [];
-  for (const r of createApp().routes) {
-    if (r.method === 'ALL') continue; // app.use() middleware entries
-    const key = `${r.method} ${r.path}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ method: r.method, path: r.path });
-  }
-  return out;
-})();
+const routes = registeredRoutes();
 
 const isPublic = (r: { method: string; path: string }) => PUBLIC_ROUTES.some((p) => p.method === r.method && p.path === r.path);
 const protectedRoutes = routes.filter((r) => !isPublic(r));

@@ -2,7 +2,7 @@
 // app (read from createApp(), so a new route is covered the moment it is registered), with and
 // without a key and with bad input, plus 404s, 413/415 uploads and the PDF download.
 import { describe, expect, inject, it } from 'vitest';
-import { createApp } from '../../../worker/app.ts';
+import { registeredRoutes } from '../../support/routes.ts';
 import { api, createKey, json, makePdf, sendFax, workerUrl } from '../../support/api.ts';
 import { expectSecurityHeaders, GENERATED_REQUEST_ID } from './expect-headers.ts';
 
@@ -13,18 +13,7 @@ function concretePath(path: string): string {
   return path.replace(/:([A-Za-z_]+)(\{[^}]*\})?/g, () => (path.startsWith('/fax/') ? FAX_ID : KEY_ID));
 }
 
-const routes = (() => {
-  const seen = new Set<string>();
-  const out: { method: string; path: string }[] = [];
-  for (const r of createApp().routes) {
-    if (r.method === 'ALL') continue; // app.use() middleware entries
-    const key = `${r.method} ${r.path}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ method: r.method, path: r.path });
-  }
-  return out;
-})();
+const routes = registeredRoutes();
 
 const hasBody = (method: string) => method !== 'GET' && method !== 'HEAD';
 const cases = routes.map((r) => [`${r.method} ${r.path}`, r] as const);

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../../context.ts';
 import { FAX_STATUSES } from '../../db/schema.ts';
-import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
+import { decodeCursor, pageOf } from '../../lib/cursor.ts';
 import { parseWith } from '../../lib/validate.ts';
 import { requireScope } from '../../middleware/require-scope.ts';
 import { presentFaxJob } from '../../views/fax-job.ts';
@@ -34,10 +34,6 @@ export const listFax = new Hono<AppEnv>().get('/', requireScope('fax:read'), asy
     after: q.cursor ? decodeCursor(q.cursor) : undefined,
     limit: q.limit + 1,
   });
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
-  return c.json({
-    data: await Promise.all(page.map((job) => presentFaxJob(c, job))),
-    next_cursor: rows.length > q.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
-  });
+  const { page, nextCursor } = pageOf(rows, q.limit);
+  return c.json({ data: await Promise.all(page.map((job) => presentFaxJob(c, job))), next_cursor: nextCursor });
 });

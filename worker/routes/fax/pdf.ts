@@ -4,22 +4,12 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../context.ts';
 import { ApiError } from '../../errors.ts';
 import { audit } from '../../lib/audit.ts';
-import { verifyDocumentToken } from '../../lib/pdf-token.ts';
-import { requireScope } from '../../middleware/require-scope.ts';
+import { scopeOrSignedLink } from '../../middleware/scope-or-signed-link.ts';
 import { loadVisibleJob } from './load-job.ts';
 
 export const faxPdf = new Hono<AppEnv>().get(
   '/:id/pdf',
-  async (c, next) => {
-    if (c.get('caller')) return requireScope('fax:read')(c, next);
-    const { pdfTokenSecret } = c.get('config');
-    const verdict = pdfTokenSecret
-      ? await verifyDocumentToken(pdfTokenSecret, c.req.param('id'), c.req.query('token') ?? '', c.req.query('expires'))
-      : 'invalid';
-    if (verdict === 'expired') throw new ApiError(401, 'token_expired', 'This document link has expired; fetch the job again for a fresh one.');
-    if (verdict !== 'ok') throw new ApiError(401, 'invalid_token', 'This document link is not valid.');
-    await next();
-  },
+  scopeOrSignedLink('fax:read'),
   async (c) => {
     const job = await loadVisibleJob(c, c.req.param('id'));
     const object = job.documentDeletedAt ? null : await c.get('services').documents.get(job.documentKey);

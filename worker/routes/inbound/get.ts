@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../context.ts';
 import { ApiError } from '../../errors.ts';
 import { audit } from '../../lib/audit.ts';
-import { verifyDocumentToken } from '../../lib/pdf-token.ts';
+import { scopeOrSignedLink } from '../../middleware/scope-or-signed-link.ts';
 import { requireScope } from '../../middleware/require-scope.ts';
 import { presentInboundFax } from '../../views/inbound-fax.ts';
 import { loadVisibleInbound } from './load-inbound.ts';
@@ -12,14 +12,7 @@ export const getInbound = new Hono<AppEnv>()
   .get('/:id', requireScope('inbound:read'), async (c) => c.json(await presentInboundFax(c, await loadVisibleInbound(c, c.req.param('id')))))
   .get(
     '/:id/pdf',
-    async (c, next) => {
-      if (c.get('caller')) return requireScope('inbound:read')(c, next);
-      const secret = c.get('config').pdfTokenSecret;
-      const verdict = secret ? await verifyDocumentToken(secret, c.req.param('id'), c.req.query('token') ?? '', c.req.query('expires')) : 'invalid';
-      if (verdict === 'expired') throw new ApiError(401, 'token_expired', 'This document link has expired; fetch the fax again for a fresh one.');
-      if (verdict !== 'ok') throw new ApiError(401, 'invalid_token', 'This document link is not valid.');
-      await next();
-    },
+    scopeOrSignedLink('inbound:read'),
     async (c) => {
       const row = await loadVisibleInbound(c, c.req.param('id'));
       const object = row.documentDeletedAt ? null : await c.get('services').documents.get(row.documentKey);

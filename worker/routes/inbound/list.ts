@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../../context.ts';
-import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
+import { decodeCursor, pageOf } from '../../lib/cursor.ts';
 import { parseWith } from '../../lib/validate.ts';
 import { requireScope } from '../../middleware/require-scope.ts';
 import { presentInboundFax } from '../../views/inbound-fax.ts';
@@ -26,10 +26,6 @@ export const listInbound = new Hono<AppEnv>().get('/', requireScope('inbound:lis
     after: q.cursor ? decodeCursor(q.cursor) : undefined,
     limit: q.limit + 1,
   });
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
-  return c.json({
-    data: await Promise.all(page.map((r) => presentInboundFax(c, r))),
-    next_cursor: rows.length > q.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
-  });
+  const { page, nextCursor } = pageOf(rows, q.limit);
+  return c.json({ data: await Promise.all(page.map((r) => presentInboundFax(c, r))), next_cursor: nextCursor });
 });
