@@ -68,7 +68,7 @@ describe('checkEnv', () => {
   it('flags ENVIRONMENT=production with API_KEY=changeme', () => {
     const report = checkEnv(`${CLEAN}API_KEY=changeme\n`);
     expect(report.productionProblems).toEqual([
-      'API_KEY: no bootstrap admin key in production; create scoped keys, then remove it',
+      'API_KEY: no bootstrap admin key in production; create the first admin key with `npm run keys:create` instead',
       'API_KEY: is a well-known or trivially guessable value',
     ]);
     expect(report.configProblems).toEqual([]); // parseConfig's copies of these are not listed twice

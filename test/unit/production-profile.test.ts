@@ -42,14 +42,14 @@ describe('productionProblems', () => {
 
   it('flags API_KEY=changeme: bootstrap key present and a weak value', () => {
     const problems = with_({ API_KEY: 'changeme' });
-    expect(problems).toContain('API_KEY: no bootstrap admin key in production; create scoped keys, then remove it');
+    expect(problems).toContain('API_KEY: no bootstrap admin key in production; create the first admin key with `npm run keys:create` instead');
     expect(problems).toContain('API_KEY: is a well-known or trivially guessable value');
     expect(problems.join('\n')).not.toContain('changeme');
   });
 
   it('flags a strong bootstrap API_KEY too: no bootstrap key in production at all', () => {
     expect(with_({ API_KEY: `fbk_${'k7Pq2'.repeat(8)}` })).toEqual([
-      'API_KEY: no bootstrap admin key in production; create scoped keys, then remove it',
+      'API_KEY: no bootstrap admin key in production; create the first admin key with `npm run keys:create` instead',
     ]);
   });
 

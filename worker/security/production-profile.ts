@@ -63,7 +63,7 @@ export function productionProblems(env: RawEnv): string[] {
   };
 
   if (get('API_KEY') !== undefined) {
-    problems.push('API_KEY: no bootstrap admin key in production; create scoped keys, then remove it');
+    problems.push('API_KEY: no bootstrap admin key in production; create the first admin key with `npm run keys:create` instead');
   }
   if (isFalse(get('REQUIRE_API_KEY'))) problems.push('REQUIRE_API_KEY: must not be false in production');
 
