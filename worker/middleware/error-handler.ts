@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../context.ts';
 import { ApiError, type ErrorBody } from '../errors.ts';
 import { log } from '../lib/log.ts';
+import { StorageError } from '../services/s3-document-store.ts';
 
 const HTTP_CODES: Record<number, string> = {
   400: 'bad_request',
@@ -26,6 +27,10 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   } else if (err instanceof HTTPException) {
     status = err.status as ApiError['status'];
     body = { error: { code: HTTP_CODES[status] ?? 'http_error', message: err.message || 'Request failed' } };
+  } else if (err instanceof StorageError) {
+    status = 503;
+    log('error', 'document storage failed', { request_id: requestId, detail: err.message.slice(0, 200) });
+    body = { error: { code: 'storage_unavailable', message: 'Document storage is unavailable; retry later.' } };
   } else {
     // Driver messages can quote values, so the message goes through the redaction helper.
     log('error', 'unhandled error', { request_id: requestId, error: err.name, detail: rootMessage(err).slice(0, 300) });

@@ -17,6 +17,7 @@ export const rotateApiKey = new Hono<AppEnv>().post('/:id/rotate', requireScope(
   const key = await loadApiKey(c, c.req.param('id'));
   const { grace_seconds } = await readJson(c, body, { optional: true });
   if (key.revokedAt) throw new ApiError(409, 'already_revoked', 'A revoked key cannot be rotated.');
+  if (key.expiresAt && key.expiresAt <= new Date()) throw new ApiError(409, 'key_expired', 'An expired key cannot be rotated; create a new key.');
   const rotated = await c.get('services').apiKeys.rotate(key.id, grace_seconds);
   if (!rotated) throw new ApiError(409, 'rotation_conflict', 'The key changed during rotation; try again.');
   await audit(c, { action: 'api_key.rotate', resourceType: 'api_key', resourceId: key.id, outcome: 'success', details: { grace_seconds } });
