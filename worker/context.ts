@@ -10,6 +10,8 @@ export interface Caller {
   /** Key id for audit trails ('bootstrap' / 'anonymous' for the special callers). */
   id: string;
   owner: string;
+  /** The key's default site for SIP jobs, if any. */
+  site?: string | null;
   scopes: ReadonlySet<Scope>;
   isAdmin: boolean;
 }

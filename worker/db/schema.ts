@@ -21,6 +21,8 @@ export const apiKeys = pgTable(
     /** Tenant label (a department or an application); keys only see their owner's resources. */
     owner: text('owner').notNull(),
     scopes: text('scopes').array().notNull(),
+    /** Default hospital site for the key's SIP faxes (a job's own `site` wins). */
+    site: text('site'),
     /** SHA-256 (hex) of the secret part of the token; the token itself is never stored. */
     secretHash: text('secret_hash').notNull(),
     /** After a rotation with a grace period, the previous secret stays valid until this time. */

@@ -73,7 +73,7 @@ async function resolveCaller(c: Parameters<Parameters<typeof createMiddleware<Ap
     c.executionCtx.waitUntil(apiKeys.touch(row.id).catch(() => {}));
   }
   const scopes = new Set(row.scopes.filter((s): s is (typeof SCOPES)[number] => (SCOPES as readonly string[]).includes(s)));
-  return { kind: 'api_key', id: row.id, owner: row.owner, scopes, isAdmin: scopes.has('keys:manage') };
+  return { kind: 'api_key', id: row.id, owner: row.owner, site: row.site, scopes, isAdmin: scopes.has('keys:manage') };
 }
 
 function anonymousAdmin(): Caller {

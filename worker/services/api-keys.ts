@@ -11,6 +11,7 @@ export interface CreateKeyInput {
   name: string;
   owner: string;
   scopes: Scope[];
+  site?: string | null;
   expiresAt?: Date | null;
   createdBy: string;
 }
@@ -28,6 +29,7 @@ export class ApiKeyRepository {
         name: input.name,
         owner: input.owner,
         scopes: input.scopes,
+        site: input.site ?? null,
         secretHash,
         expiresAt: input.expiresAt ?? null,
         createdBy: input.createdBy,

@@ -9,6 +9,7 @@ export function presentApiKey(row: ApiKeyRow) {
     name: row.name,
     owner: row.owner,
     scopes: row.scopes,
+    site: row.site,
     prefix: displayPrefix(row.id),
     created_at: row.createdAt.toISOString(),
     created_by: row.createdBy,

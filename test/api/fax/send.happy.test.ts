@@ -75,4 +75,16 @@ describe('POST /fax (happy path)', () => {
     expect(done.status).toBe('failed');
     expect(done.failure_reason).toBe('busy');
   });
+
+  it("routes by the key's default site unless the request names one", async () => {
+    const key = await createKey(['fax:send'], undefined, { site: 'west-campus' });
+    const viaKey = await json(await sendFax(key.token, { to: '+15555550131', file: await makePdf(1) }));
+    expect(viaKey.site).toBe('west-campus');
+    const form = new FormData();
+    form.set('to', '+15555550132');
+    form.set('site', 'east-campus');
+    form.set('file', new Blob([new Uint8Array(await makePdf(1))]), 'a.pdf');
+    const explicit = await json(await api('/fax', { method: 'POST', body: form, key: key.token }));
+    expect(explicit.site).toBe('east-campus');
+  });
 });

@@ -41,7 +41,7 @@ export const sendFax = new Hono<AppEnv>().post(
     if (headerText && (headerText.length > HEADER_TEXT_MAX || /[\x00-\x1f\x7f]/.test(headerText))) {
       throw new ApiError(400, 'invalid_header_text', `header_text must be one line of at most ${HEADER_TEXT_MAX} characters.`);
     }
-    const site = field(form, 'site')?.trim() || null;
+    const site = field(form, 'site')?.trim() || caller.site || null;
     if (site && !/^[\w .:@/-]{1,100}$/.test(site)) throw new ApiError(400, 'invalid_site', 'site must be a site label (letters, digits, spaces, . _ : @ / -).');
     const file = form.get('file');
     if (!(file instanceof File)) throw new ApiError(400, 'missing_file', "Attach the document as the 'file' field.", { field: 'file' });

@@ -14,7 +14,8 @@ export const LABEL = z.string().trim().min(1).max(100).regex(/^[\w .:@/-]+$/, 'l
 const body = z.object({
   name: LABEL,
   owner: LABEL,
-  scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length),
+  scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length * 4),
+  site: LABEL.optional(),
   expires_at: z.iso.datetime({ offset: true }).optional(),
 });
 
@@ -29,6 +30,7 @@ export const createApiKey = new Hono<AppEnv>().post('/', requireScope('keys:mana
     name: input.name,
     owner: input.owner,
     scopes: [...new Set(input.scopes)],
+    site: input.site ?? null,
     expiresAt,
     createdBy: caller.id,
   });
