@@ -64,7 +64,7 @@ export async function runJob(ctx: JobRunContext, job: ActiveJob, entry: Omit<Jou
     await downloadDocument(entry.documentUrl, files.pdf, { signal, backoff: ctx.downloadBackoff });
     sendProgress(ctx, job, 'converting');
     const pages = await convertPdfToTiff(files.pdf, files.tiff, { paperSize: ctx.paperSize, signal });
-    await rm(files.pdf, { force: true });
+    await rm(files.pdf, { force: true }).catch(() => undefined);
     signal.throwIfAborted();
     if (!job.granted) {
       job.phase = 'awaiting_grant';
@@ -90,8 +90,9 @@ export async function runJob(ctx: JobRunContext, job: ActiveJob, entry: Omit<Jou
     ctx.log.warn('job failed', { jobId, reason: result.reason, error: result.faxError });
     return result;
   } finally {
-    await rm(files.pdf, { force: true });
-    await rm(files.tiff, { force: true });
+    // Cleanup must never swallow the result: a failed delete only leaves a temp file behind.
+    await rm(files.pdf, { force: true }).catch(() => undefined);
+    await rm(files.tiff, { force: true }).catch(() => undefined);
   }
 }
 

@@ -76,8 +76,16 @@ export class Journal {
 
   /** Inserts or replaces an entry; resolves once it is on disk. */
   async put(entry: Omit<JournalEntry, 'updatedAt'>): Promise<void> {
+    const previous = this.#jobs.get(entry.jobId);
     this.#jobs.set(entry.jobId, { ...structuredClone(entry), updatedAt: Date.now() });
-    await this.#persist();
+    try {
+      await this.#persist();
+    } catch (err) {
+      // Not on disk means not journaled: undo, so memory never claims what the disk does not hold.
+      if (previous) this.#jobs.set(entry.jobId, previous);
+      else this.#jobs.delete(entry.jobId);
+      throw err;
+    }
   }
 
   /** Resolves once the removal is on disk; a no-op for unknown jobs. */

@@ -60,6 +60,7 @@ const schema = z.object({
   AGENT_HEARTBEAT_SECONDS: int(15, 1, 300),
   AGENT_RECONNECT_GRACE_SECONDS: int(30, 0, 3600),
   AGENT_OFFER_TIMEOUT_SECONDS: int(30, 1, 3600),
+  AGENT_LOST_CALL_SECONDS: int(900, 1, 86_400),
   INBOUND_RETENTION_DAYS: int(30, 1, 36500),
   ARTIFACT_RETENTION_DAYS: int(30, 1, 36500),
 });
@@ -106,6 +107,7 @@ export interface Config {
     heartbeatSeconds: number;
     reconnectGraceMs: number;
     offerTimeoutMs: number;
+    lostCallMs: number;
   };
   retention: { inboundDays: number; artifactDays: number };
   /** Names of misconfigured variables with the reason; never the values. */
@@ -197,6 +199,7 @@ export function parseConfig(raw: Record<string, unknown>): Config {
       heartbeatSeconds: v.AGENT_HEARTBEAT_SECONDS,
       reconnectGraceMs: v.AGENT_RECONNECT_GRACE_SECONDS * 1000,
       offerTimeoutMs: v.AGENT_OFFER_TIMEOUT_SECONDS * 1000,
+      lostCallMs: Math.max(v.AGENT_LOST_CALL_SECONDS, v.AGENT_RECONNECT_GRACE_SECONDS) * 1000,
     },
     retention: { inboundDays: v.INBOUND_RETENTION_DAYS, artifactDays: v.ARTIFACT_RETENTION_DAYS },
     problems: [...new Set(problems)],

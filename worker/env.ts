@@ -39,6 +39,7 @@ export interface Env {
   AGENT_HEARTBEAT_SECONDS?: string;
   AGENT_RECONNECT_GRACE_SECONDS?: string;
   AGENT_OFFER_TIMEOUT_SECONDS?: string;
+  AGENT_LOST_CALL_SECONDS?: string;
   INBOUND_RETENTION_DAYS?: string;
   ARTIFACT_RETENTION_DAYS?: string;
   SANDBOX_CALL: DurableObjectNamespace<SandboxCall>;

@@ -12,7 +12,7 @@ import { AgentRepository } from '../services/agents.ts';
 import { PostgresAuditLog } from '../services/audit-log.ts';
 import { SipJobs } from '../services/sip-jobs.ts';
 import { buildOffer } from './offer.ts';
-import { reconcileInFlight } from './reconcile.ts';
+import { failLost, forgetOrphans, reconcileInFlight } from './reconcile.ts';
 
 interface SocketInfo {
   tokenId: string;
@@ -78,7 +78,18 @@ export class AgentHub extends DurableObject<Env> {
       return;
     }
     ws.serializeAttachment({ ...info, lastMessageAt: Date.now(), helloed: info.helloed || parsed.message.type === 'hello' });
-    await this.withContext((hub) => this.handle(hub, ws, parsed.message));
+    try {
+      await this.withContext((hub) => this.handle(hub, ws, parsed.message));
+    } catch (err) {
+      // The durable state is unchanged or already consistent; a reconnect makes the agent resend
+      // its dial requests and results (hello.inFlight), which are idempotent here.
+      log('error', 'agent message failed; asking the agent to reconnect', { type: parsed.message.type, error: (err as Error).name });
+      try {
+        ws.close(4003, 'edge error; reconnect');
+      } catch {
+        // already closed
+      }
+    }
   }
 
   private async handle(hub: HubContext, ws: WebSocket, msg: AgentMessage): Promise<void> {
@@ -91,6 +102,7 @@ export class AgentHub extends DurableObject<Env> {
         await this.ctx.storage.put('state', hub.state);
         await hub.agents.setPresence(agentId, { connected: true, version: msg.agentVersion });
         await reconcileInFlight(hub, ws, msg.inFlight);
+        await forgetOrphans(hub, msg.inFlight.map((j) => j.jobId), (ws.deserializeAttachment() as SocketInfo).connectedAt);
         await this.dispatch(hub);
         return;
       }
@@ -153,8 +165,16 @@ export class AgentHub extends DurableObject<Env> {
     await this.scheduleAlarm(Math.min(config.agents.reconnectGraceMs, 5000));
   }
 
-  /** Offers queued jobs while the agent has free channels. */
-  private async dispatch(hub: HubContext): Promise<void> {
+  private dispatching: Promise<void> = Promise.resolve();
+
+  /** Offers queued jobs while the agent has free channels; one dispatch at a time per hub. */
+  private dispatch(hub: HubContext): Promise<void> {
+    const run = this.dispatching.then(() => this.dispatchNow(hub));
+    this.dispatching = run.catch(() => undefined);
+    return run;
+  }
+
+  private async dispatchNow(hub: HubContext): Promise<void> {
     const target = this.liveSockets()
       .filter((ws) => (ws.deserializeAttachment() as SocketInfo).helloed)
       .sort((a, b) => (b.deserializeAttachment() as SocketInfo).connectedAt - (a.deserializeAttachment() as SocketInfo).connectedAt)[0];
@@ -208,7 +228,9 @@ export class AgentHub extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const config = loadConfig(this.env);
     const hb = config.agents.heartbeatSeconds * 1000;
-    await this.withContext(async (hub) => {
+    // Safety net first: if anything below throws (database down), the next alarm still comes.
+    await this.ctx.storage.setAlarm(Date.now() + Math.max(hb, 5000));
+    const next = await this.withContext(async (hub): Promise<number | null> => {
       const now = Date.now();
       for (const ws of this.liveSockets()) {
         const info = ws.deserializeAttachment() as SocketInfo;
@@ -220,28 +242,35 @@ export class AgentHub extends DurableObject<Env> {
           } catch {
             // already closed
           }
-          await this.afterSocketLoss(ws);
         }
       }
       if (this.liveSockets().length > 0) {
+        await this.ctx.storage.delete('disconnectedSince');
         if (await hub.jobs.releaseExpiredOffers(hub.state.agentId)) await kickOthers(this.env, hub);
         await this.dispatch(hub);
-        await this.scheduleAlarm(Math.min(hb, config.agents.offerTimeoutMs));
-        return;
+        return now + Math.min(hb, config.agents.offerTimeoutMs);
       }
-      const since = (await this.ctx.storage.get<number>('disconnectedSince')) ?? now;
-      if (now - since < config.agents.reconnectGraceMs) {
-        await this.scheduleAlarm(since + config.agents.reconnectGraceMs - now);
-        return;
+      let since = await this.ctx.storage.get<number>('disconnectedSince');
+      if (since === undefined) {
+        since = now;
+        await this.ctx.storage.put('disconnectedSince', since);
       }
+      const { reconnectGraceMs, lostCallMs } = config.agents;
+      if (now - since < reconnectGraceMs) return since + reconnectGraceMs;
       await hub.agents.setPresence(hub.state.agentId, { connected: false });
-      const { released, failed } = await hub.jobs.abandonAgent(hub.state.agentId);
-      for (const job of failed) {
-        await hub.audit.record({ actorType: 'system', actorId: 'agent-hub', action: 'fax.complete', resourceType: 'fax_job', resourceId: job.id, outcome: 'failure', details: { status: 'failed', reason: job.failureReason } });
-      }
+      const released = await hub.jobs.releaseQueued(hub.state.agentId);
       if (released) await kickOthers(this.env, hub);
-      log('warn', 'agent offline', { agent_id: hub.state.agentId, released, failed: failed.length });
+      if (now - since >= lostCallMs) {
+        const failed = await failLost(hub);
+        if (released || failed) log('warn', 'agent offline', { agent_id: hub.state.agentId, released, failed });
+        return null;
+      }
+      const calls = (await hub.jobs.openJobs(hub.state.agentId)).filter((j) => j.status === 'in_progress').length;
+      return calls > 0 ? since + lostCallMs : null;
     });
+    if (next === undefined) return;
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(Math.max(next, Date.now() + 50));
   }
 
   private liveSockets(): WebSocket[] {

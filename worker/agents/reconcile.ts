@@ -30,3 +30,25 @@ export async function reconcileInFlight(hub: HubContext, ws: WebSocket, inFlight
     }
   }
 }
+
+/**
+ * Jobs leased to this agent before this connection that the agent no longer lists (lost journal,
+ * fresh spool): undialled ones go back to the queue, dialled ones end agent_lost_during_call.
+ */
+export async function forgetOrphans(hub: HubContext, listed: string[], connectedAt: number): Promise<void> {
+  const known = new Set(listed);
+  const orphans = (await hub.jobs.openJobs(hub.state.agentId)).filter((j) => !known.has(j.id) && j.updatedAt.getTime() < connectedAt);
+  const queued = orphans.filter((j) => j.status === 'queued').map((j) => j.id);
+  const dialled = orphans.filter((j) => j.status === 'in_progress').map((j) => j.id);
+  if (queued.length) await hub.jobs.releaseQueued(hub.state.agentId, queued);
+  if (dialled.length) await failLost(hub, dialled);
+}
+
+/** Fails this agent's calls in progress (all, or the given ids) as agent_lost_during_call, audited. */
+export async function failLost(hub: HubContext, jobIds?: string[]): Promise<number> {
+  const failed = await hub.jobs.failLostCalls(hub.state.agentId, jobIds);
+  for (const job of failed) {
+    await hub.audit.record({ actorType: 'system', actorId: 'agent-hub', action: 'fax.complete', resourceType: 'fax_job', resourceId: job.id, outcome: 'failure', details: { status: 'failed', reason: job.failureReason } });
+  }
+  return failed.length;
+}

@@ -28,7 +28,8 @@ export class SipBackend implements FaxBackend {
 
   async submit(job: FaxJobRow): Promise<void> {
     const candidates = await this.agents.candidates(job.site);
-    for (const c of candidates.slice(0, 3)) await this.hub(c.id).kick();
+    // A failed wake-up is harmless: the job is durable and hubs also pick it up on their alarms.
+    await Promise.all(candidates.slice(0, 3).map((c) => this.hub(c.id).kick().catch(() => undefined)));
   }
 
   async cancel(job: FaxJobRow): Promise<void> {

@@ -113,20 +113,24 @@ export class SipJobs {
     return rows.length;
   }
 
-  /** The agent is gone: undialled jobs go back to the queue; calls in progress end failed. */
-  async abandonAgent(agentId: string): Promise<{ released: number; failed: FaxJobRow[] }> {
-    const now = new Date();
-    const released = await this.db()
+  /** The agent is gone (or forgot them): its undialled jobs go back to the queue. */
+  async releaseQueued(agentId: string, jobIds?: string[]): Promise<number> {
+    const rows = await this.db()
       .update(faxJobs)
-      .set({ agentId: null, offerId: null, offerState: null, offerExpiresAt: null, updatedAt: now })
-      .where(and(eq(faxJobs.agentId, agentId), eq(faxJobs.status, 'queued')))
+      .set({ agentId: null, offerId: null, offerState: null, offerExpiresAt: null, updatedAt: new Date() })
+      .where(and(eq(faxJobs.agentId, agentId), eq(faxJobs.status, 'queued'), jobIds ? inArray(faxJobs.id, jobIds) : undefined))
       .returning({ id: faxJobs.id });
-    const failed = await this.db()
+    return rows.length;
+  }
+
+  /** Calls whose agent stayed away (or forgot them) end failed; they are never dialled again. */
+  async failLostCalls(agentId: string, jobIds?: string[]): Promise<FaxJobRow[]> {
+    const now = new Date();
+    return this.db()
       .update(faxJobs)
       .set({ status: 'failed', failureReason: AGENT_LOST, completedAt: now, updatedAt: now })
-      .where(and(eq(faxJobs.agentId, agentId), eq(faxJobs.status, 'in_progress')))
+      .where(and(eq(faxJobs.agentId, agentId), eq(faxJobs.status, 'in_progress'), jobIds ? inArray(faxJobs.id, jobIds) : undefined))
       .returning();
-    return { released: released.length, failed };
   }
 
   async openJobs(agentId: string): Promise<FaxJobRow[]> {

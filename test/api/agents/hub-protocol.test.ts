@@ -10,7 +10,7 @@ let worker: CustomWorker;
 const admin = () => ({ authorization: `Bearer ${TEST_SECRETS.API_KEY}` });
 
 beforeAll(async () => {
-  worker = await startCustomWorker({ FAX_BACKEND: 'sip', AGENT_HEARTBEAT_SECONDS: '1', AGENT_RECONNECT_GRACE_SECONDS: '1', AGENT_OFFER_TIMEOUT_SECONDS: '2' });
+  worker = await startCustomWorker({ FAX_BACKEND: 'sip', AGENT_HEARTBEAT_SECONDS: '1', AGENT_RECONNECT_GRACE_SECONDS: '1', AGENT_LOST_CALL_SECONDS: '1', AGENT_OFFER_TIMEOUT_SECONDS: '2' });
 });
 afterAll(async () => worker?.stop());
 
@@ -173,5 +173,23 @@ describe('agent hub', () => {
     const mine = list.data.find((x: { id: string }) => x.id === a.id);
     expect(mine.tokens.find((t: { id: string }) => t.id === rot.token_id).delivered_at).not.toBeNull();
   });
-});
 
+  it('releases leases an agent no longer lists after reconnecting (lost journal)', async () => {
+    const a = await createAgent();
+    const first = await AgentSocket.open(a.token);
+    first.hello();
+    await first.next('welcome');
+    const j = await sendFax(TEST_SECRETS.API_KEY, '+15555550193');
+    const o = await first.next('offer');
+    first.send({ type: 'accept', jobId: o.jobId, offerId: o.offerId });
+    await new Promise((r) => setTimeout(r, 200));
+    first.ws.terminate();
+    // Back within the grace period, but with an empty journal: the job must not stay leased.
+    const again = await AgentSocket.open(a.token);
+    again.hello([]);
+    const re = await again.next('offer');
+    expect(re.jobId).toBe(j.id);
+    expect(re.offerId).not.toBe(o.offerId);
+    again.ws.close();
+  });
+});

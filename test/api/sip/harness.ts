@@ -18,6 +18,7 @@ export async function startEdge(): Promise<CustomWorker> {
     FAX_BACKEND: 'sip',
     AGENT_HEARTBEAT_SECONDS: '1',
     AGENT_RECONNECT_GRACE_SECONDS: '2',
+    AGENT_LOST_CALL_SECONDS: '3',
     AGENT_OFFER_TIMEOUT_SECONDS: '5',
   });
 }
