@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Env } from './env.ts';
 import { productionProblems } from './security/production-profile.ts';
+import type { RetryPolicy } from './lifecycle/retry-policy.ts';
 
 export const FAX_BACKENDS = ['sandbox', 'sip'] as const;
 export type FaxBackendName = (typeof FAX_BACKENDS)[number];
@@ -61,6 +62,13 @@ const schema = z.object({
   AGENT_RECONNECT_GRACE_SECONDS: int(30, 0, 3600),
   AGENT_OFFER_TIMEOUT_SECONDS: int(30, 1, 3600),
   AGENT_LOST_CALL_SECONDS: int(900, 1, 86_400),
+  FAX_RETRY_BUSY_SECONDS: int(180, 0, 86_400),
+  FAX_RETRY_NO_ANSWER_SECONDS: int(300, 0, 86_400),
+  FAX_RETRY_CONNECTED_SECONDS: int(60, 0, 86_400),
+  FAX_MAX_TRIES: int(3, 1, 5),
+  FAX_MAX_DIALS: int(12, 1, 100),
+  FAX_JOB_EXPIRY_MINUTES: int(180, 1, 60 * 24 * 31),
+  FAX_ATTEMPT_TIMEOUT_SECONDS: int(1800, 10, 86_400),
   INBOUND_RETENTION_DAYS: int(30, 1, 36500),
   ARTIFACT_RETENTION_DAYS: int(30, 1, 36500),
 });
@@ -110,6 +118,8 @@ export interface Config {
     lostCallMs: number;
   };
   retention: { inboundDays: number; artifactDays: number };
+  /** The job lifecycle's retry policy (worker/lifecycle/retry-policy.ts). */
+  retry: RetryPolicy;
   /** Names of misconfigured variables with the reason; never the values. */
   problems: string[];
 }
@@ -202,6 +212,15 @@ export function parseConfig(raw: Record<string, unknown>): Config {
       lostCallMs: Math.max(v.AGENT_LOST_CALL_SECONDS, v.AGENT_RECONNECT_GRACE_SECONDS) * 1000,
     },
     retention: { inboundDays: v.INBOUND_RETENTION_DAYS, artifactDays: v.ARTIFACT_RETENTION_DAYS },
+    retry: {
+      busyDelayMs: v.FAX_RETRY_BUSY_SECONDS * 1000,
+      noAnswerDelayMs: v.FAX_RETRY_NO_ANSWER_SECONDS * 1000,
+      connectedDelayMs: v.FAX_RETRY_CONNECTED_SECONDS * 1000,
+      maxTries: v.FAX_MAX_TRIES,
+      maxDials: v.FAX_MAX_DIALS,
+      expiryMs: v.FAX_JOB_EXPIRY_MINUTES * 60_000,
+      attemptTimeoutMs: v.FAX_ATTEMPT_TIMEOUT_SECONDS * 1000,
+    },
     problems: [...new Set(problems)],
   };
 }

@@ -1,6 +1,6 @@
 // Bindings the worker receives from wrangler: plain-text vars, secrets and Durable Object namespaces.
 // Every variable is documented in docs/configuration.md; parsing and defaults live in config.ts.
-import type { SandboxCall } from './backends/sandbox-call.ts';
+import type { JobScheduler } from './lifecycle/job-scheduler.ts';
 import type { RateLimiter } from './security/rate-limiter.ts';
 import type { AgentHub } from './agents/agent-hub.ts';
 
@@ -40,9 +40,16 @@ export interface Env {
   AGENT_RECONNECT_GRACE_SECONDS?: string;
   AGENT_OFFER_TIMEOUT_SECONDS?: string;
   AGENT_LOST_CALL_SECONDS?: string;
+  FAX_RETRY_BUSY_SECONDS?: string;
+  FAX_RETRY_NO_ANSWER_SECONDS?: string;
+  FAX_RETRY_CONNECTED_SECONDS?: string;
+  FAX_MAX_TRIES?: string;
+  FAX_MAX_DIALS?: string;
+  FAX_JOB_EXPIRY_MINUTES?: string;
+  FAX_ATTEMPT_TIMEOUT_SECONDS?: string;
   INBOUND_RETENTION_DAYS?: string;
   ARTIFACT_RETENTION_DAYS?: string;
-  SANDBOX_CALL: DurableObjectNamespace<SandboxCall>;
+  JOB_SCHEDULER: DurableObjectNamespace<JobScheduler>;
   AGENT_HUB: DurableObjectNamespace<AgentHub>;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
 }

@@ -3,7 +3,7 @@ import { createApp } from './app.ts';
 import type { Env } from './env.ts';
 import { scheduled } from './scheduled.ts';
 
-export { SandboxCall } from './backends/sandbox-call.ts';
+export { JobScheduler } from './lifecycle/job-scheduler.ts';
 export { RateLimiter } from './security/rate-limiter.ts';
 export { AgentHub } from './agents/agent-hub.ts';
 

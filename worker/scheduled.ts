@@ -1,14 +1,22 @@
-// Cron trigger: retention. Deletes audit events older than AUDIT_RETENTION_DAYS (>= 90) and stored
+// Cron triggers. Every minute: kick the lifecycle's recovery sweep (a backstop for its own alarm).
+// Daily: retention — deletes audit events older than AUDIT_RETENTION_DAYS (>= 90) and stored
 // documents past ARTIFACT_RETENTION_DAYS / INBOUND_RETENTION_DAYS (metadata rows are kept).
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import type { Env } from './env.ts';
 import { log } from './lib/log.ts';
+import { schedulerStub } from './lifecycle/job-scheduler.ts';
 import { pruneAuditEvents } from './services/audit-query.ts';
 import { pruneDocuments } from './services/document-retention.ts';
 import { createServices } from './services/services.ts';
 
-export async function scheduled(_event: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+export const SWEEP_CRON = '* * * * *';
+
+export async function scheduled(event: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+  if (event.cron === SWEEP_CRON) {
+    await schedulerStub(env).kick();
+    return;
+  }
   const config = loadConfig(env);
   if (config.problems.length > 0 || !config.databaseUrl) {
     log('warn', 'retention skipped: configuration invalid');

@@ -50,7 +50,11 @@ export default async function setup(project: TestProject) {
       // The suite shares keys across many requests; limits get their own worker in the rate-limit tests.
       MAX_REQUESTS_PER_MINUTE: '1000000',
       AUTH_FAILURES_PER_MINUTE: '1000000',
-      
+      // Short retry delays so the retry policy runs in seconds (the policy itself is the default one).
+      FAX_RETRY_BUSY_SECONDS: '1',
+      FAX_RETRY_NO_ANSWER_SECONDS: '1',
+      FAX_RETRY_CONNECTED_SECONDS: '1',
+      FAX_MAX_DIALS: '3',
     },
   });
   // The signed URLs must point at the running worker.

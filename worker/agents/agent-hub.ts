@@ -1,7 +1,7 @@
 // One Durable Object per agent: holds the agent's hibernatable WebSocket(s), tagged by token id,
-// turns protocol messages into durable job transitions (services/sip-jobs.ts), offers queued jobs
+// turns protocol messages into leases and lifecycle changes (services/sip-jobs.ts), offers queued jobs
 // while the agent has free channels, and on an alarm detects dead sockets, expired offers, revoked
-// tokens and agents that stay away (undialled jobs are re-offered, calls in progress fail).
+// tokens and agents that stay away (undialled jobs are re-offered, calls in progress end unknown).
 import { DurableObject } from 'cloudflare:workers';
 import { encodeMessage, HEARTBEAT_PING, HEARTBEAT_PONG, parseAgentMessage, type AgentMessage, type EdgeMessageBody } from '../../shared/agent-protocol.ts';
 import { loadConfig, type Config } from '../config.ts';
@@ -11,6 +11,8 @@ import { log } from '../lib/log.ts';
 import { AgentRepository } from '../services/agents.ts';
 import { PostgresAuditLog } from '../services/audit-log.ts';
 import { SipJobs } from '../services/sip-jobs.ts';
+import { createLifecycle } from '../lifecycle/create-lifecycle.ts';
+import { schedulerStub } from '../lifecycle/job-scheduler.ts';
 import { buildOffer } from './offer.ts';
 import { failLost, forgetOrphans, reconcileInFlight } from './reconcile.ts';
 
@@ -113,20 +115,21 @@ export class AgentHub extends DurableObject<Env> {
         if (await hub.jobs.release(msg.jobId, msg.offerId)) await kickOthers(this.env, hub).catch(() => {});
         await hub.audit.record({ actorType: 'agent', actorId: agentId, action: 'fax.offer.reject', resourceType: 'fax_job', resourceId: msg.jobId, outcome: 'failure', details: { reason: msg.reason.slice(0, 60) } });
         return;
-      case 'progress':
+      case 'progress': {
         if (msg.stage !== 'dialing') return;
-        if (await hub.jobs.grantDial(msg.jobId, msg.offerId, agentId)) {
-          this.send(ws, { type: 'dial_ok', jobId: msg.jobId, offerId: msg.offerId });
-        } else {
-          this.send(ws, { type: 'revoke_offer', jobId: msg.jobId, offerId: msg.offerId });
-        }
+        const grant = await hub.jobs.grantDial(msg.jobId, msg.offerId, agentId);
+        if (grant === 'granted') return this.send(ws, { type: 'dial_ok', jobId: msg.jobId, offerId: msg.offerId });
+        // Another call to this number is in flight: the job goes back to wait its turn.
+        if (grant === 'destination_busy') await hub.jobs.release(msg.jobId, msg.offerId);
+        this.send(ws, { type: 'revoke_offer', jobId: msg.jobId, offerId: msg.offerId });
         return;
+      }
       case 'result': {
         const { v: _v, type: _t, jobId, offerId, ...result } = msg;
+        // The lifecycle records the change with its audit and event (or ignores a stale result).
         const done = await hub.jobs.complete(jobId, offerId, agentId, result);
-        if (done) {
-          await hub.audit.record({ actorType: 'agent', actorId: agentId, action: 'fax.complete', resourceType: 'fax_job', resourceId: jobId, outcome: done.status === 'success' ? 'success' : 'failure', details: { status: done.status, reason: done.failureReason, pages: done.pages } });
-        }
+        // A retry waits in the queue: make sure the sweep comes back for it on time.
+        if (done?.status === 'queued' && done.wakeAt) await schedulerStub(this.env).kick(done.wakeAt.getTime()).catch(() => {});
         // Acknowledge either way: a result the edge cannot apply (job canceled, lease lost) is final too.
         this.send(ws, { type: 'result_ack', jobId, offerId });
         await this.dispatch(hub);
@@ -299,7 +302,7 @@ export class AgentHub extends DurableObject<Env> {
     const handle: DatabaseHandle = openDatabase(config.databaseUrl, config.databaseWsProxy);
     const db = () => handle.db;
     try {
-      return await fn({ config, state, jobs: new SipJobs(db), agents: new AgentRepository(db), audit: new PostgresAuditLog(db), send: (ws, m) => this.send(ws, m) });
+      return await fn({ config, state, jobs: new SipJobs(db, createLifecycle(db, config)), agents: new AgentRepository(db), audit: new PostgresAuditLog(db), send: (ws, m) => this.send(ws, m) });
     } finally {
       this.ctx.waitUntil(handle.close());
     }

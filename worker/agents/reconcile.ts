@@ -33,7 +33,7 @@ export async function reconcileInFlight(hub: HubContext, ws: WebSocket, inFlight
 
 /**
  * Jobs leased to this agent before this connection that the agent no longer lists (lost journal,
- * fresh spool): undialled ones go back to the queue, dialled ones end agent_lost_during_call.
+ * fresh spool): undialled ones go back to the queue, dialled ones end `unknown` (agent_lost_during_call).
  */
 export async function forgetOrphans(hub: HubContext, listed: string[], connectedAt: number): Promise<void> {
   const known = new Set(listed);
@@ -44,11 +44,7 @@ export async function forgetOrphans(hub: HubContext, listed: string[], connected
   if (dialled.length) await failLost(hub, dialled);
 }
 
-/** Fails this agent's calls in progress (all, or the given ids) as agent_lost_during_call, audited. */
+/** Ends this agent's calls in progress (all, or the given ids) as `unknown` through the lifecycle. */
 export async function failLost(hub: HubContext, jobIds?: string[]): Promise<number> {
-  const failed = await hub.jobs.failLostCalls(hub.state.agentId, jobIds);
-  for (const job of failed) {
-    await hub.audit.record({ actorType: 'system', actorId: 'agent-hub', action: 'fax.complete', resourceType: 'fax_job', resourceId: job.id, outcome: 'failure', details: { status: 'failed', reason: job.failureReason } });
-  }
-  return failed.length;
+  return (await hub.jobs.failLostCalls(hub.state.agentId, jobIds)).length;
 }

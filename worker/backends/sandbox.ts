@@ -1,33 +1,40 @@
-// The development backend: no phone line, jobs progress on their own through a SandboxCall Durable
-// Object per job so clients can practise polling. Documented test numbers fail (sandbox-numbers.ts).
-import type { FaxJobRow } from '../db/schema.ts';
-import type { Env } from '../env.ts';
-import type { FaxBackend } from './fax-backend.ts';
-import { SANDBOX_FAILING_NUMBERS } from './sandbox-numbers.ts';
+// The development backend: no phone line. A job's first dial starts SANDBOX_STEP_MS after it was
+// accepted (retries as soon as they are due) and its outcome is known SANDBOX_STEP_MS later, when the recovery sweep polls it; the documented test numbers
+// (sandbox-numbers.ts) script busy lines, retries, rejections, drops and unknown outcomes.
+import type { FaxAttemptRow, FaxJobRow } from '../db/schema.ts';
+import type { JobLifecycle } from '../lifecycle/job-lifecycle.ts';
+import type { FaxBackend, PollResult } from './fax-backend.ts';
+import { SANDBOX_NUMBERS } from './sandbox-numbers.ts';
+
+/** How long to wait before trying again when another call to the same number is in flight. */
+const DESTINATION_BUSY_RECHECK_MS = 1000;
 
 export class SandboxBackend implements FaxBackend {
   readonly name = 'sandbox';
 
-  constructor(
-    private readonly env: Env,
-    private readonly stepMs: number,
-  ) {}
+  constructor(private readonly stepMs: number) {}
 
   async configured() {
-    return this.env.SANDBOX_CALL
-      ? ({ ok: true } as const)
-      : ({ ok: false, reason: 'SANDBOX_CALL Durable Object binding is missing' } as const);
+    return { ok: true } as const;
   }
 
-  private stub(jobId: string) {
-    return this.env.SANDBOX_CALL.get(this.env.SANDBOX_CALL.idFromName(jobId));
+  async handOff(job: FaxJobRow, lifecycle: JobLifecycle): Promise<Date> {
+    const now = Date.now();
+    // The first dial comes one step after acceptance, so a fresh job can still be canceled.
+    const firstDialAt = (job.sendAt ?? job.createdAt).getTime() + this.stepMs;
+    if (job.attempts === 0 && now < firstDialAt) return new Date(firstDialAt);
+    const started = await lifecycle.startAttempt(job.id, { providerRef: `sandbox-${job.id}-${job.attempts + 1}`, checkAt: new Date(now + this.stepMs) });
+    return new Date(now + (started.started ? this.stepMs : DESTINATION_BUSY_RECHECK_MS));
   }
 
-  async submit(job: FaxJobRow): Promise<void> {
-    await this.stub(job.id).start(job.id, SANDBOX_FAILING_NUMBERS[job.toNumber] ?? null, this.stepMs);
+  async poll(job: FaxJobRow, attempt: FaxAttemptRow | undefined): Promise<PollResult> {
+    if (!attempt) return {};
+    const ready = attempt.startedAt.getTime() + this.stepMs;
+    if (Date.now() < ready) return { recheckAt: new Date(ready) };
+    const script = SANDBOX_NUMBERS[job.toNumber];
+    const pages = job.pages ?? 1;
+    return { outcome: script ? script.attempt(attempt.number, pages) : { result: { result: 'success' }, line: { pagesSent: pages, bitrate: 14400, remoteStationId: 'SANDBOX', t38: true } } };
   }
 
-  async cancel(job: FaxJobRow): Promise<void> {
-    await this.stub(job.id).cancel();
-  }
+  async cancel(): Promise<void> {}
 }

@@ -1,10 +1,14 @@
-// FAX_BACKEND=sip: jobs go to on-prem agents. Submitting pokes the hubs of connected agents with
-// free channels; each hub claims the oldest queued job atomically. With no agent online the job
-// waits in `queued` and is offered when an agent connects.
-import type { FaxJobRow } from '../db/schema.ts';
+// FAX_BACKEND=sip: jobs go to on-prem agents. A due job is handed off by poking the hubs of
+// connected agents with free channels; each hub leases the oldest due job atomically and the
+// agent's dial request starts the attempt (lifecycle). With no agent online the job waits in
+// `queued` (re-poked by the sweep) until an agent connects or the job expires.
+import type { FaxAttemptRow, FaxJobRow } from '../db/schema.ts';
 import type { Env } from '../env.ts';
 import type { AgentRepository } from '../services/agents.ts';
-import type { FaxBackend } from './fax-backend.ts';
+import type { FaxBackend, PollResult } from './fax-backend.ts';
+
+/** How often the sweep re-pokes agents about a job that is still waiting. */
+const REPOKE_MS = 30_000;
 
 export class SipBackend implements FaxBackend {
   readonly name = 'sip';
@@ -26,10 +30,16 @@ export class SipBackend implements FaxBackend {
     return { ok: true, detail: `${online.length} agent(s) with free channels` } as const;
   }
 
-  async submit(job: FaxJobRow): Promise<void> {
+  async handOff(job: FaxJobRow): Promise<Date> {
     const candidates = await this.agents.candidates(job.site);
     // A failed wake-up is harmless: the job is durable and hubs also pick it up on their alarms.
     await Promise.all(candidates.slice(0, 3).map((c) => this.hub(c.id).kick().catch(() => undefined)));
+    return new Date(Date.now() + REPOKE_MS);
+  }
+
+  async poll(_job: FaxJobRow, _attempt: FaxAttemptRow | undefined): Promise<PollResult> {
+    // Results are pushed by the agent; the hub ends calls of agents that stay away.
+    return {};
   }
 
   async cancel(job: FaxJobRow): Promise<void> {

@@ -1,7 +1,7 @@
 // Drizzle schema: the single source for migrations (drizzle-kit generate) and typed queries.
 // Designed so agents, inbound faxes and cloud providers fit later without reshaping these tables.
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * Timestamps are set by the application at millisecond precision (the precision the API shows and
@@ -38,7 +38,8 @@ export const apiKeys = pgTable(
   (t) => [index('api_keys_owner_idx').on(t.owner)],
 );
 
-export const FAX_STATUSES = ['queued', 'in_progress', 'success', 'failed', 'canceled'] as const;
+/** The job lifecycle (worker/lifecycle/) is the only writer of `status`; see docs/api.md. */
+export const FAX_STATUSES = ['scheduled', 'queued', 'in_progress', 'success', 'failed', 'canceled', 'unknown'] as const;
 export type FaxStatus = (typeof FAX_STATUSES)[number];
 
 export const faxJobs = pgTable(
@@ -73,7 +74,25 @@ export const faxJobs = pgTable(
     failureDetail: text('failure_detail'),
     bitrate: integer('bitrate'),
     remoteStationId: text('remote_station_id'),
+    /** Dials so far (one per fax_attempts row). */
     attempts: integer('attempts').notNull().default(0),
+    /** Attempts that connected to a fax machine (HylaFAX's "tries"). */
+    tries: integer('tries').notNull().default(0),
+    /** Connected tries allowed for this job (deployment default, a request may lower it). */
+    maxTries: integer('max_tries').notNull().default(3),
+    /** What the last attempt transmitted; `pages` is the document's page count. */
+    pagesSent: integer('pages_sent'),
+    /** Scheduled send: the job stays `scheduled` until then. */
+    sendAt: timestamp('send_at', { withTimezone: true, mode: 'date' }),
+    /** While waiting to retry: when the next attempt may start. */
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }),
+    /** When the recovery sweep must look at this job next; null once final. */
+    wakeAt: timestamp('wake_at', { withTimezone: true, mode: 'date' }),
+    /** A job not done by then fails `expired` (it is never cut off mid-call). */
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
+    /** POST /fax/:id/resend: the job this one was resent from. */
+    resendOf: text('resend_of'),
+    hasCover: boolean('has_cover').notNull().default(false),
     dialedAt: timestamp('dialed_at', { withTimezone: true, mode: 'date' }),
     completedAt: timestamp('completed_at', { withTimezone: true, mode: 'date' }),
     canceledAt: timestamp('canceled_at', { withTimezone: true, mode: 'date' }),
@@ -87,8 +106,59 @@ export const faxJobs = pgTable(
     index('fax_jobs_created_idx').on(t.createdAt.desc(), t.id.desc()),
     index('fax_jobs_status_idx').on(t.status),
     index('fax_jobs_agent_idx').on(t.agentId, t.status),
-    check('fax_jobs_status_check', sql`${t.status} in ('queued', 'in_progress', 'success', 'failed', 'canceled')`),
+    index('fax_jobs_wake_idx').on(t.wakeAt).where(sql`${t.wakeAt} is not null`),
+    // Never more than one call at a time to the same destination across the deployment.
+    uniqueIndex('fax_jobs_destination_in_flight_uq').on(t.toNumber).where(sql`${t.status} = 'in_progress'`),
+    check('fax_jobs_status_check', sql`${t.status} in ('scheduled', 'queued', 'in_progress', 'success', 'failed', 'canceled', 'unknown')`),
   ],
+);
+
+/** One row per dial or provider attempt of a job; written only by the lifecycle. */
+export const faxAttempts = pgTable(
+  'fax_attempts',
+  {
+    jobId: text('job_id')
+      .notNull()
+      .references(() => faxJobs.id),
+    number: integer('number').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true, mode: 'date' }),
+    /** null while in flight. */
+    result: text('result').$type<'success' | 'failed' | 'unknown'>(),
+    failureReason: text('failure_reason'),
+    failureDetail: text('failure_detail'),
+    /** The call reached a fax machine (counts as a "try"). */
+    connected: boolean('connected'),
+    pagesSent: integer('pages_sent'),
+    bitrate: integer('bitrate'),
+    remoteStationId: text('remote_station_id'),
+    /** Whether T.38 was used, when the backend knows. */
+    t38: boolean('t38'),
+    agentId: text('agent_id'),
+    providerRef: text('provider_ref'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.jobId, t.number] }),
+    // At most one attempt in flight per job.
+    uniqueIndex('fax_attempts_one_in_flight_uq').on(t.jobId).where(sql`${t.endedAt} is null`),
+  ],
+);
+
+/**
+ * The lifecycle's outbox: one row per state change, in the same transaction, in commit order per
+ * job. Client webhooks, provider submission and metrics read this stream; nothing else writes it.
+ */
+export const faxEvents = pgTable(
+  'fax_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    jobId: text('job_id').notNull(),
+    owner: text('owner').notNull(),
+    type: text('type').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow().$defaultFn(msNow),
+  },
+  (t) => [index('fax_events_job_idx').on(t.jobId, t.id)],
 );
 
 export const auditEvents = pgTable(
@@ -188,4 +258,6 @@ export type AgentTokenRow = typeof agentTokens.$inferSelect;
 export type InboundFaxRow = typeof inboundFaxes.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type FaxJobRow = typeof faxJobs.$inferSelect;
+export type FaxAttemptRow = typeof faxAttempts.$inferSelect;
+export type FaxEventRow = typeof faxEvents.$inferSelect;
 export type AuditEventRow = typeof auditEvents.$inferSelect;

@@ -6,7 +6,7 @@ import { ApiError } from '../errors.ts';
 
 export type PageSize = 'letter' | 'a4';
 
-const PAGE_DIMENSIONS: Record<PageSize, readonly [number, number]> = {
+export const PAGE_DIMENSIONS: Record<PageSize, readonly [number, number]> = {
   letter: PageSizes.Letter, // 612 x 792 pt
   a4: PageSizes.A4, // 595.28 x 841.89 pt
 };
@@ -101,7 +101,7 @@ export function wrapLine(line: string, columns: number): string[] {
   return out;
 }
 
-function assertDrawable(text: string, font: PDFFont): void {
+export function assertDrawable(text: string, font: PDFFont): void {
   const supported = new Set(font.getCharacterSet());
   const offending = new Set<string>();
   for (const ch of text) {

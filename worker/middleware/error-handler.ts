@@ -1,11 +1,16 @@
 // The one error handler: ApiError -> its JSON body; Hono HTTP errors -> JSON with a stable code;
-// anything else -> 500 `internal_error` with the request id and no stack trace.
+// an unreachable database or document store -> 503 `database_unavailable` / `storage_unavailable`
+// with Retry-After; anything else -> 500 `internal_error` with the request id and no stack trace.
 import type { ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../context.ts';
 import { ApiError, type ErrorBody } from '../errors.ts';
 import { log } from '../lib/log.ts';
 import { StorageError } from '../services/s3-document-store.ts';
+import { isDatabaseUnavailable } from '../lifecycle/db-errors.ts';
+
+/** Seconds a client should wait before retrying after an outage answer. */
+export const OUTAGE_RETRY_AFTER_SECONDS = 5;
 
 const HTTP_CODES: Record<number, string> = {
   400: 'bad_request',
@@ -31,6 +36,10 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
     status = 503;
     log('error', 'document storage failed', { request_id: requestId, detail: err.message.slice(0, 200) });
     body = { error: { code: 'storage_unavailable', message: 'Document storage is unavailable; retry later.' } };
+  } else if (isDatabaseUnavailable(err)) {
+    status = 503;
+    log('error', 'database unavailable', { request_id: requestId, error: rootName(err) });
+    body = { error: { code: 'database_unavailable', message: 'The database is unavailable; retry later (an Idempotency-Key makes the retry safe).' } };
   } else {
     // Driver messages can quote values, so the message goes through the redaction helper.
     log('error', 'unhandled error', { request_id: requestId, error: err.name, detail: rootMessage(err).slice(0, 300) });
@@ -38,6 +47,7 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   }
   body.error.request_id = requestId;
   const res = c.json(body, status);
+  if (status === 503 && !(err instanceof ApiError)) res.headers.set('retry-after', String(OUTAGE_RETRY_AFTER_SECONDS));
   if (err instanceof ApiError && err.headers) for (const [k, v] of Object.entries(err.headers)) res.headers.set(k, v);
   return res;
 };
@@ -50,4 +60,12 @@ function rootMessage(err: Error): string {
   let e: unknown = err;
   while (e instanceof Error && e.cause instanceof Error) e = e.cause;
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+/** The innermost error's class name only: driver messages can quote SQL and parameters. */
+function rootName(err: unknown): string {
+  let e: unknown = err;
+  for (let i = 0; i < 8 && e && typeof e === 'object' && 'cause' in e && (e as { cause?: unknown }).cause; i++) e = (e as { cause: unknown }).cause;
+  const name = (e as { constructor?: { name?: string } } | null)?.constructor?.name;
+  return name ?? typeof e;
 }

@@ -1,12 +1,8 @@
-// Fax job persistence and the job state machine. Every status change is a conditional UPDATE
-// (from an expected status), so retries, races with cancel and duplicate deliveries are harmless.
-import { and, desc, eq, gte, inArray, isNotNull, lt, lte, or, type SQL } from 'drizzle-orm';
+// Read access to fax jobs (lookups and listing). Status changes belong to the lifecycle
+// (worker/lifecycle/job-lifecycle.ts); this module never writes a job.
+import { and, desc, eq, gte, inArray, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { faxJobs, type FaxJobRow, type FaxStatus } from '../db/schema.ts';
-
-export type NewFaxJob = typeof faxJobs.$inferInsert;
-
-export const TERMINAL_STATUSES: readonly FaxStatus[] = ['success', 'failed', 'canceled'];
+import { faxAttempts, faxJobs, type FaxAttemptRow, type FaxJobRow, type FaxStatus } from '../db/schema.ts';
 
 export interface ListJobsQuery {
   owner?: string;
@@ -17,25 +13,8 @@ export interface ListJobsQuery {
   limit: number;
 }
 
-export interface TransitionPatch {
-  failureReason?: string | null;
-  pages?: number | null;
-  providerRef?: string | null;
-  agentId?: string | null;
-}
-
 export class FaxJobRepository {
   constructor(private readonly db: () => Database) {}
-
-  /** Inserts a job; with an idempotency key an existing job for the same owner wins (returns null). */
-  async insert(job: NewFaxJob): Promise<FaxJobRow | null> {
-    const rows = await this.db()
-      .insert(faxJobs)
-      .values(job)
-      .onConflictDoNothing({ target: [faxJobs.owner, faxJobs.idempotencyKey], where: isNotNull(faxJobs.idempotencyKey) })
-      .returning();
-    return rows[0] ?? null;
-  }
 
   async findById(id: string): Promise<FaxJobRow | null> {
     const rows = await this.db().select().from(faxJobs).where(eq(faxJobs.id, id)).limit(1);
@@ -74,28 +53,16 @@ export class FaxJobRepository {
       .limit(q.limit);
   }
 
-  /**
-   * Moves a job from one of `from` to `to`. Returns the updated row, or null when the job was not
-   * in an expected status (already moved on, canceled, or unknown): the caller decides what that means.
-   */
-  async transition(id: string, from: readonly FaxStatus[], to: FaxStatus, patch: TransitionPatch = {}): Promise<FaxJobRow | null> {
-    const now = new Date();
-    const rows = await this.db()
-      .update(faxJobs)
-      .set({
-        status: to,
-        updatedAt: now,
-        ...(to === 'in_progress' ? { dialedAt: now } : {}),
-        ...(TERMINAL_STATUSES.includes(to) ? { completedAt: now } : {}),
-        ...(to === 'canceled' ? { canceledAt: now } : {}),
-        ...definedOnly(patch),
-      })
-      .where(and(eq(faxJobs.id, id), inArray(faxJobs.status, [...from])))
-      .returning();
-    return rows[0] ?? null;
+  async attempts(jobId: string): Promise<FaxAttemptRow[]> {
+    return this.db().select().from(faxAttempts).where(eq(faxAttempts.jobId, jobId)).orderBy(faxAttempts.number);
   }
-}
 
-function definedOnly<T extends object>(obj: T): Partial<T> {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
+  /** Attempts of several jobs in one query, grouped by job id. */
+  async attemptsOf(jobIds: string[]): Promise<Map<string, FaxAttemptRow[]>> {
+    const byJob = new Map<string, FaxAttemptRow[]>();
+    if (jobIds.length === 0) return byJob;
+    const rows = await this.db().select().from(faxAttempts).where(inArray(faxAttempts.jobId, jobIds)).orderBy(faxAttempts.jobId, faxAttempts.number);
+    for (const row of rows) byJob.set(row.jobId, [...(byJob.get(row.jobId) ?? []), row]);
+    return byJob;
+  }
 }

@@ -37,6 +37,15 @@ export class S3DocumentStore implements DocumentStore {
     this.base = `${settings.endpoint.replace(/\/+$/, '')}/${encodeURIComponent(settings.bucket)}`;
   }
 
+  /** A storage server that cannot be reached is an outage (503), like one that answers 5xx. */
+  private async send(url: string, init: RequestInit): Promise<Response> {
+    try {
+      return await this.aws.fetch(url, init);
+    } catch (err) {
+      throw new StorageError(`S3 ${init.method ?? 'GET'} unreachable: ${(err as Error).name}`, 0);
+    }
+  }
+
   private url(key: string): string {
     return `${this.base}/${key.split('/').map(encodeURIComponent).join('/')}`;
   }
@@ -47,13 +56,13 @@ export class S3DocumentStore implements DocumentStore {
       headers['x-amz-server-side-encryption'] = 'aws:kms';
       headers['x-amz-server-side-encryption-aws-kms-key-id'] = this.settings.kmsKeyId;
     }
-    const res = await this.aws.fetch(this.url(key), { method: 'PUT', headers, body });
+    const res = await this.send(this.url(key), { method: 'PUT', headers, body });
     if (!res.ok) throw await storageError('put', res);
     await res.body?.cancel();
   }
 
   async get(key: string): Promise<StoredObject | null> {
-    const res = await this.aws.fetch(this.url(key), { method: 'GET' });
+    const res = await this.send(this.url(key), { method: 'GET' });
     if (res.status === 404) {
       await res.body?.cancel();
       return null;
@@ -64,7 +73,7 @@ export class S3DocumentStore implements DocumentStore {
   }
 
   async delete(key: string): Promise<void> {
-    const res = await this.aws.fetch(this.url(key), { method: 'DELETE' });
+    const res = await this.send(this.url(key), { method: 'DELETE' });
     if (!res.ok && res.status !== 404) throw await storageError('delete', res);
     await res.body?.cancel();
   }

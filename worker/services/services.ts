@@ -4,8 +4,9 @@ import type { Config } from '../config.ts';
 import type { Env } from '../env.ts';
 import { openDatabase, type Database, type DatabaseHandle } from '../db/client.ts';
 import type { FaxBackend } from '../backends/fax-backend.ts';
-import { SandboxBackend } from '../backends/sandbox.ts';
-import { SipBackend } from '../backends/sip.ts';
+import { createBackend } from '../backends/registry.ts';
+import { createLifecycle } from '../lifecycle/create-lifecycle.ts';
+import type { JobLifecycle } from '../lifecycle/job-lifecycle.ts';
 import { AgentRepository } from './agents.ts';
 import { InboundRepository } from './inbound.ts';
 import { ApiKeyRepository } from './api-keys.ts';
@@ -20,6 +21,8 @@ export interface Services {
   inbound: InboundRepository;
   apiKeys: ApiKeyRepository;
   jobs: FaxJobRepository;
+  /** The only writer of fax job status. */
+  lifecycle: JobLifecycle;
   audit: AuditLog;
   documents: DocumentStore;
   backend: FaxBackend;
@@ -41,6 +44,7 @@ export function createServices(env: Env, config: Config): Services {
     inbound: new InboundRepository(db),
     apiKeys: new ApiKeyRepository(db),
     jobs: new FaxJobRepository(db),
+    lifecycle: createLifecycle(db, config),
     audit: config.auditEnabled ? new PostgresAuditLog(db) : new DisabledAuditLog(),
     documents: new S3DocumentStore({
       endpoint: endpoint ?? '',
@@ -50,18 +54,9 @@ export function createServices(env: Env, config: Config): Services {
       region,
       kmsKeyId,
     }),
-    backend: createBackend(env, config, agents),
+    backend: createBackend(config.backend, env, config, agents)!,
     close: async () => {
       await handle?.close();
     },
   };
-}
-
-function createBackend(env: Env, config: Config, agents: AgentRepository): FaxBackend {
-  switch (config.backend) {
-    case 'sandbox':
-      return new SandboxBackend(env, config.sandboxStepMs);
-    case 'sip':
-      return new SipBackend(env, agents);
-  }
 }

@@ -1,29 +1,44 @@
 // Leases of SIP jobs to agents, all as conditional UPDATEs in Postgres so that concurrent agent
 // hubs, retries and reconnects can never hand one job to two agents or dial it twice:
-// queued (unleased) -> offered -> accepted -> in_progress (dial granted) -> success | failed.
-import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+// queued (unleased, due) -> offered -> accepted -> dial granted. Leases are this module's; every
+// status change (the dial grant starts an attempt, results end it, lost calls end `unknown`) goes
+// through the lifecycle, under the lease.
+import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { faxJobs, type FaxJobRow } from '../db/schema.ts';
 import type { JobResult } from '../../shared/agent-protocol.ts';
 import { randomId } from '../lib/crypto.ts';
+import type { Actor, JobLifecycle } from '../lifecycle/job-lifecycle.ts';
+import type { AttemptOutcome } from '../lifecycle/retry-policy.ts';
 
 export const AGENT_LOST = 'agent_lost_during_call';
 
 export class SipJobs {
-  constructor(private readonly db: () => Database) {}
+  constructor(
+    private readonly db: () => Database,
+    private readonly lifecycle: JobLifecycle,
+  ) {}
 
-  /** Atomically leases the oldest unleased queued SIP job this agent may take. */
+  /**
+   * Atomically leases the oldest due, unleased queued SIP job this agent may take. A job whose
+   * destination already has a call in flight or on offer waits its turn.
+   */
   async claimNext(agentId: string, site: string | null, offerTimeoutMs: number): Promise<FaxJobRow | null> {
     const offerId = `off_${randomId(20)}`;
     const expires = new Date(Date.now() + offerTimeoutMs);
-    const siteFilter = site ? sql`(${faxJobs.site} is null or ${faxJobs.site} = ${site})` : sql`${faxJobs.site} is null`;
+    const siteFilter = site ? sql`(j.site is null or j.site = ${site})` : sql`j.site is null`;
     const rows = await this.db().execute<{ id: string }>(sql`
       update ${faxJobs} set agent_id = ${agentId}, offer_id = ${offerId}, offer_state = 'offered',
-        offer_expires_at = ${expires.toISOString()}, attempts = attempts + 1, updated_at = now()
+        offer_expires_at = ${expires.toISOString()}, updated_at = now()
       where id = (
-        select id from ${faxJobs}
-        where status = 'queued' and backend = 'sip' and agent_id is null and ${siteFilter}
-        order by created_at, id limit 1 for update skip locked
+        select j.id from ${faxJobs} j
+        where j.status = 'queued' and j.backend = 'sip' and j.agent_id is null and ${siteFilter}
+          and (j.next_attempt_at is null or j.next_attempt_at <= now())
+          and not exists (
+            select 1 from ${faxJobs} o where o.to_number = j.to_number and o.id <> j.id
+              and (o.status = 'in_progress' or (o.status = 'queued' and o.offer_id is not null))
+          )
+        order by j.created_at, j.id limit 1 for update skip locked
       )
       returning id`);
     const id = rows.rows[0]?.id;
@@ -48,50 +63,29 @@ export class SipJobs {
     return rows.length === 1;
   }
 
-  /** Grants the dial: queued -> in_progress for this lease. Idempotent for a repeated request. */
-  async grantDial(jobId: string, offerId: string, agentId: string): Promise<boolean> {
-    const now = new Date();
-    const rows = await this.db()
-      .update(faxJobs)
-      .set({ status: 'in_progress', dialedAt: now, updatedAt: now, offerState: 'accepted', offerExpiresAt: null })
-      .where(and(this.leased(jobId, offerId, agentId), eq(faxJobs.status, 'queued')))
-      .returning({ id: faxJobs.id });
-    if (rows.length === 1) return true;
+  /**
+   * Grants the dial: the lifecycle starts the attempt (queued -> in_progress) for this lease.
+   * Idempotent for a repeated request. False when the lease is gone, the job was canceled or
+   * another call to the same number is in flight (the caller releases the lease).
+   */
+  async grantDial(jobId: string, offerId: string, agentId: string): Promise<'granted' | 'refused' | 'destination_busy'> {
+    const lease = { agentId, offerId };
+    const started = await this.lifecycle.startAttempt(jobId, { lease, agentId }, agentActor(agentId));
+    if (started.started) return 'granted';
     const job = await this.find(jobId);
-    return !!job && job.offerId === offerId && job.agentId === agentId && job.status === 'in_progress';
+    if (job && job.offerId === offerId && job.agentId === agentId && job.status === 'in_progress') return 'granted';
+    return started.why === 'destination_busy' ? 'destination_busy' : 'refused';
   }
 
   /**
-   * Records the agent's outcome. Accepted from in_progress, from queued (the agent gave up before
-   * dialling), and over an `agent_lost_during_call` failure when the agent comes back with the truth.
+   * Records the agent's outcome through the lifecycle: from in_progress (retry policy applies),
+   * from queued (the agent gave up before dialling) and over an `unknown` outcome when the agent
+   * comes back with the truth. An outcome the agent itself does not know never replaces anything.
    */
   async complete(jobId: string, offerId: string, agentId: string, r: JobResult): Promise<FaxJobRow | null> {
-    const now = new Date();
-    const rows = await this.db()
-      .update(faxJobs)
-      .set({
-        status: r.status,
-        failureReason: r.status === 'failed' ? (r.reason ?? 'failed') : null,
-        pages: r.pages ?? undefined,
-        failureDetail: r.status === 'failed' ? (r.faxError ?? null) : null,
-        bitrate: r.bitrate ?? null,
-        remoteStationId: r.remoteStationId ?? null,
-        providerRef: r.uniqueid ?? undefined,
-        completedAt: now,
-        updatedAt: now,
-        offerState: null,
-      })
-      .where(
-        and(
-          this.leased(jobId, offerId, agentId),
-          // Only a real outcome replaces agent_lost_during_call; "outcome unknown" does not.
-          r.reason === AGENT_LOST
-            ? inArray(faxJobs.status, ['queued', 'in_progress'])
-            : or(inArray(faxJobs.status, ['queued', 'in_progress']), and(eq(faxJobs.status, 'failed'), eq(faxJobs.failureReason, AGENT_LOST))),
-        ),
-      )
-      .returning();
-    return rows[0] ?? null;
+    const outcome: AttemptOutcome = r.status === 'success' ? { result: 'success' } : { result: 'failed', reason: r.reason ?? 'failed' };
+    const line = { failureDetail: r.status === 'failed' ? (r.faxError ?? null) : null, pagesSent: r.pages ?? null, bitrate: r.bitrate ?? null, remoteStationId: r.remoteStationId ?? null, providerRef: r.uniqueid ?? null };
+    return this.lifecycle.finishAttempt(jobId, outcome, line, { lease: { agentId, offerId } }, agentActor(agentId));
   }
 
   /** Returns a not-yet-dialled job to the queue (offer refused, expired, or agent gone). */
@@ -123,14 +117,15 @@ export class SipJobs {
     return rows.length;
   }
 
-  /** Calls whose agent stayed away (or forgot them) end failed; they are never dialled again. */
+  /** Calls whose agent stayed away (or forgot them) end `unknown`; they are never dialled again. */
   async failLostCalls(agentId: string, jobIds?: string[]): Promise<FaxJobRow[]> {
-    const now = new Date();
-    return this.db()
-      .update(faxJobs)
-      .set({ status: 'failed', failureReason: AGENT_LOST, completedAt: now, updatedAt: now })
-      .where(and(eq(faxJobs.agentId, agentId), eq(faxJobs.status, 'in_progress'), jobIds ? inArray(faxJobs.id, jobIds) : undefined))
-      .returning();
+    const open = (await this.openJobs(agentId)).filter((j) => j.status === 'in_progress' && (!jobIds || jobIds.includes(j.id)));
+    const ended: FaxJobRow[] = [];
+    for (const job of open) {
+      const done = await this.lifecycle.finishAttempt(job.id, { result: 'unknown', reason: AGENT_LOST }, {}, { lease: { agentId } }, { type: 'system', id: 'agent-hub' });
+      if (done) ended.push(done);
+    }
+    return ended;
   }
 
   async openJobs(agentId: string): Promise<FaxJobRow[]> {
@@ -148,3 +143,5 @@ export class SipJobs {
     return Number(rows[0]?.n ?? 0);
   }
 }
+
+const agentActor = (agentId: string): Actor => ({ type: 'agent', id: agentId });

@@ -1,10 +1,31 @@
-// The public JSON shape of a fax job. The document link is a fresh short-lived signed URL.
+// The public JSON shape of a fax job and its attempts. `pages` is the document's page count,
+// `pages_sent` what the last attempt transmitted. The document link is a fresh short-lived signed URL.
 import type { Context } from 'hono';
 import type { AppEnv } from '../context.ts';
-import type { FaxJobRow } from '../db/schema.ts';
+import type { FaxAttemptRow, FaxJobRow } from '../db/schema.ts';
 import { documentUrl } from '../lib/pdf-token.ts';
 
-export async function presentFaxJob(c: Context<AppEnv>, job: FaxJobRow) {
+const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
+
+export function presentAttempt(a: FaxAttemptRow) {
+  return {
+    number: a.number,
+    started_at: a.startedAt.toISOString(),
+    ended_at: iso(a.endedAt),
+    result: a.result,
+    failure_reason: a.failureReason,
+    failure_detail: a.failureDetail,
+    connected: a.connected,
+    pages_sent: a.pagesSent,
+    bitrate: a.bitrate,
+    remote_station_id: a.remoteStationId,
+    t38: a.t38,
+    agent_id: a.agentId,
+    provider_ref: a.providerRef,
+  };
+}
+
+export async function presentFaxJob(c: Context<AppEnv>, job: FaxJobRow, attempts: FaxAttemptRow[] = []) {
   const config = c.get('config');
   const base = config.publicApiUrl ?? new URL(c.req.url).origin;
   const link =
@@ -20,12 +41,21 @@ export async function presentFaxJob(c: Context<AppEnv>, job: FaxJobRow) {
     site: job.site,
     owner: job.owner,
     pages: job.pages,
+    pages_sent: job.pagesSent,
+    has_cover: job.hasCover,
     source_type: job.sourceType,
     document_bytes: job.documentBytes,
     failure_reason: job.failureReason,
     failure_detail: job.failureDetail,
     bitrate: job.bitrate,
     remote_station_id: job.remoteStationId,
+    tries: job.tries,
+    max_tries: job.maxTries,
+    attempts: attempts.map(presentAttempt),
+    next_attempt_at: job.status === 'queued' ? iso(job.nextAttemptAt) : null,
+    send_at: iso(job.sendAt),
+    expires_at: iso(job.expiresAt),
+    resend_of: job.resendOf,
     created_at: job.createdAt.toISOString(),
     updated_at: job.updatedAt.toISOString(),
     dialed_at: job.dialedAt?.toISOString() ?? null,

@@ -29,7 +29,7 @@ describe('GET /admin/audit records fax sends', () => {
       outcome: 'success',
       request_id: requestId,
     });
-    expect(e.details).toEqual({ to: '***0123', pages: 2, source_type: 'pdf', backend: 'sandbox' });
+    expect(e.details).toEqual({ status: 'queued', to: '***0123', pages: 2, source_type: 'pdf', backend: 'sandbox' });
     expect(Number.isNaN(Date.parse(e.occurred_at))).toBe(false);
 
     // The sandbox completes the call; its event names the same job.

@@ -1,19 +1,23 @@
 // POST /fax/:id/cancel: happy, error and security cases.
 import { describe, expect, it } from 'vitest';
-import { api, createKey, json, makePdf, sendFax, waitForStatus } from '../../support/api.ts';
+import { api, createKey, faxForm, json, makePdf, sendFax, waitForStatus } from '../../support/api.ts';
 
 const cancel = (id: string, key: string | null) => api(`/fax/${id}/cancel`, { method: 'POST', key });
 
 describe('POST /fax/:id/cancel', () => {
-  it('cancels a queued job, and the sandbox never dials it', async () => {
+  it('cancels a job before it is dialled, and the sandbox never dials it', async () => {
     const key = await createKey(['fax:send', 'fax:read']);
-    const job = await json(await sendFax(key.token, { to: '+15555550160', file: await makePdf(1) }));
+    // Scheduled an hour ahead, so the cancel deterministically comes before any dial.
+    const form = faxForm({ to: '+15555550160', file: await makePdf(1) });
+    form.set('send_at', new Date(Date.now() + 3600_000).toISOString());
+    const job = await json(await api('/fax', { method: 'POST', body: form, key: key.token }));
+    expect(job.status).toBe('scheduled');
     const res = await cancel(job.id, key.token);
     expect(res.status).toBe(200);
     expect(await json(res)).toMatchObject({ id: job.id, status: 'canceled' });
     await new Promise((r) => setTimeout(r, 500)); // several sandbox steps
     const after = await json(await api(`/fax/${job.id}`, { key: key.token }));
-    expect(after).toMatchObject({ status: 'canceled', dialed_at: null });
+    expect(after).toMatchObject({ status: 'canceled', dialed_at: null, attempts: [] });
     // Canceling again is harmless.
     expect((await cancel(job.id, key.token)).status).toBe(200);
   });

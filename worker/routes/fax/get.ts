@@ -1,4 +1,4 @@
-// GET /fax/:id — one job (scope fax:read).
+// GET /fax/:id — one job with its attempts (scope fax:read).
 import { Hono } from 'hono';
 import type { AppEnv } from '../../context.ts';
 import { requireScope } from '../../middleware/require-scope.ts';
@@ -7,5 +7,5 @@ import { loadVisibleJob } from './load-job.ts';
 
 export const getFax = new Hono<AppEnv>().get('/:id', requireScope('fax:read'), async (c) => {
   const job = await loadVisibleJob(c, c.req.param('id'));
-  return c.json(await presentFaxJob(c, job));
+  return c.json(await presentFaxJob(c, job, await c.get('services').jobs.attempts(job.id)));
 });

@@ -35,5 +35,6 @@ export const listFax = new Hono<AppEnv>().get('/', requireScope('fax:read'), asy
     limit: q.limit + 1,
   });
   const { page, nextCursor } = pageOf(rows, q.limit);
-  return c.json({ data: await Promise.all(page.map((job) => presentFaxJob(c, job))), next_cursor: nextCursor });
+  const attempts = await c.get('services').jobs.attemptsOf(page.map((j) => j.id));
+  return c.json({ data: await Promise.all(page.map((job) => presentFaxJob(c, job, attempts.get(job.id)))), next_cursor: nextCursor });
 });

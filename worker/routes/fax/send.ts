@@ -1,18 +1,19 @@
-// POST /fax — queue a fax (scope fax:send). multipart/form-data with `to`, `file` and optional
-// `header_text`. The body is capped while it streams (413), the document type is decided by its
-// bytes (PDF or UTF-8 text, else 415), the number must normalise to E.164 (400 invalid_number).
-// The job is durable in Postgres before 202 is returned; Idempotency-Key replays the original job.
+// POST /fax — accept a fax (scope fax:send). multipart/form-data with `to`, `file` and optional
+// `header_text`, `site`, `send_at`, `max_tries` and cover fields. The body is capped while it
+// streams (413), the document type is decided by its bytes (PDF or UTF-8 text, else 415), the
+// number must normalise to E.164 (400 invalid_number). 202 means the job, its audit row and its
+// first event are committed and it will be sent; Idempotency-Key replays the original job.
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../../context.ts';
 import { ApiError } from '../../errors.ts';
-import { audit } from '../../lib/audit.ts';
-import { log } from '../../lib/log.ts';
-import { randomId, sha256Hex } from '../../lib/crypto.ts';
+import { sha256Hex } from '../../lib/crypto.ts';
 import { requireScope } from '../../middleware/require-scope.ts';
 import { prepareDocument } from '../../documents/prepare.ts';
-import { maskNumber, normalizeNumber } from '../../../shared/phone.ts';
-import { presentFaxJob } from '../../views/fax-job.ts';
+import { hasCover, withCoverPage } from '../../documents/cover-page.ts';
+import { normalizeNumber } from '../../../shared/phone.ts';
+import { acceptJob, replay } from './accept-job.ts';
+import { readSendOptions } from './send-options.ts';
 
 /** Room for the multipart framing and the small text fields around the file. */
 const MULTIPART_OVERHEAD = 64 * 1024;
@@ -43,62 +44,43 @@ export const sendFax = new Hono<AppEnv>().post(
     }
     const site = field(form, 'site')?.trim() || caller.site || null;
     if (site && !/^[\w .:@/-]{1,100}$/.test(site)) throw new ApiError(400, 'invalid_site', 'site must be a site label (letters, digits, spaces, . _ : @ / -).');
+    const options = readSendOptions((name) => field(form, name), config.retry.maxTries);
     const file = form.get('file');
     if (!(file instanceof File)) throw new ApiError(400, 'missing_file', "Attach the document as the 'file' field.", { field: 'file' });
     if (file.size > config.maxFileSizeBytes) tooLarge(config.maxFileSizeBytes);
     const upload = new Uint8Array(await file.arrayBuffer());
     const uploadSha = await sha256Hex(upload);
-    const requestHash = await sha256Hex(`${number.e164}\n${headerText ?? ''}\n${site ?? ''}\n${uploadSha}`);
+    // Without the newer options the hash keeps its original form, so retries across an upgrade replay.
+    const plain = !options.sendAt && options.maxTries === config.retry.maxTries && !hasCover(options.cover);
+    const requestHash = await sha256Hex(
+      plain ? `${number.e164}\n${headerText ?? ''}\n${site ?? ''}\n${uploadSha}` : JSON.stringify([number.e164, headerText, site, uploadSha, options.sendAt?.toISOString() ?? null, options.maxTries, options.cover]),
+    );
 
     if (idempotencyKey) {
       const existing = await services.jobs.findByIdempotencyKey(caller.owner, idempotencyKey);
       if (existing) return replay(c, existing, requestHash);
     }
 
-    const document = await prepareDocument(upload, { pageSize: config.pageSize });
-    const id = `fax_${randomId(24)}`;
-    const documentKey = `outbound/${id}/document.pdf`;
-    await services.documents.put(documentKey, document.pdf, 'application/pdf');
-    const job = await services.jobs.insert({
-      id,
-      owner: caller.owner,
-      apiKeyId: caller.id,
-      toNumber: number.e164,
-      headerText,
-      site,
-      status: 'queued',
-      backend: services.backend.name,
-      pages: document.pages,
-      sourceType: document.sourceType,
-      documentKey,
-      documentSha256: await sha256Hex(document.pdf),
-      documentBytes: document.pdf.byteLength,
-      idempotencyKey: idempotencyKey ?? null,
-      requestHash,
-    });
-    if (!job) {
-      // Lost a race with a concurrent request carrying the same Idempotency-Key.
-      c.executionCtx.waitUntil(services.documents.delete(documentKey).catch(() => {}));
-      const existing = await services.jobs.findByIdempotencyKey(caller.owner, idempotencyKey!);
-      if (!existing) throw new Error('idempotent insert conflict without an existing job');
-      return replay(c, existing, requestHash);
-    }
-    await audit(c, {
-      action: 'fax.send',
-      resourceType: 'fax_job',
-      resourceId: job.id,
-      outcome: 'success',
-      details: { to: maskNumber(job.toNumber), pages: job.pages, source_type: job.sourceType, backend: job.backend },
-    });
-    log('info', 'fax queued', { fax_id: job.id, to: maskNumber(job.toNumber), pages: job.pages, backend: job.backend });
-    try {
-      await services.backend.submit(job);
-    } catch {
-      // The job is durable and queued; a backend that cannot take it now fails it visibly.
-      const failed = await services.jobs.transition(job.id, ['queued'], 'failed', { failureReason: 'backend_unavailable' });
-      return c.json(await presentFaxJob(c, failed ?? job), 202);
-    }
-    return c.json(await presentFaxJob(c, job), 202);
+    let document = await prepareDocument(upload, { pageSize: config.pageSize });
+    const cover = hasCover(options.cover);
+    if (cover) document = { ...document, ...(await withCoverPage(document.pdf, options.cover, { pageSize: config.pageSize, pages: document.pages })) };
+    return acceptJob(
+      c,
+      {
+        toNumber: number.e164,
+        headerText,
+        site,
+        pages: document.pages,
+        sourceType: document.sourceType,
+        idempotencyKey: idempotencyKey ?? null,
+        requestHash,
+        sendAt: options.sendAt,
+        maxTries: options.maxTries,
+        hasCover: cover,
+      },
+      document.pdf,
+      { ...(options.sendAt ? { send_at: options.sendAt.toISOString() } : {}), ...(cover ? { cover: true } : {}) },
+    );
   },
 );
 
@@ -124,14 +106,4 @@ async function readForm(req: Request): Promise<FormData> {
 function field(form: FormData, name: string): string | undefined {
   const value = form.get(name);
   return typeof value === 'string' ? value : undefined;
-}
-
-async function replay(c: Parameters<typeof presentFaxJob>[0], existing: Parameters<typeof presentFaxJob>[1], requestHash: string) {
-  if (existing.requestHash !== requestHash) {
-    throw new ApiError(409, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different request.', {
-      fax_id: existing.id,
-    });
-  }
-  c.header('idempotent-replayed', 'true');
-  return c.json(await presentFaxJob(c, existing), 202);
 }

@@ -1,0 +1,38 @@
+// Recognises Postgres errors through drizzle's wrapping (DrizzleQueryError -> driver error):
+// unique violations the lifecycle expects, and connection failures that mean "database unavailable".
+
+interface PgLikeError {
+  code?: unknown;
+  constraint?: unknown;
+  message?: unknown;
+  cause?: unknown;
+}
+
+function* chain(err: unknown): Generator<PgLikeError> {
+  let e: unknown = err;
+  for (let i = 0; i < 8 && e && typeof e === 'object'; i++) {
+    yield e as PgLikeError;
+    e = (e as PgLikeError).cause;
+  }
+}
+
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  for (const e of chain(err)) {
+    if (e.code === '23505' && (!constraint || e.constraint === constraint || String(e.message ?? '').includes(constraint))) return true;
+  }
+  return false;
+}
+
+/** SQLSTATE classes 08 (connection), 57P0x (shutdown), 53 (resources) and socket-level failures. */
+const CONNECTION_MESSAGE = /connection (terminated|refused|ended|closed|timeout)|ECONNREFUSED|ECONNRESET|EPIPE|socket|websocket|network|terminating connection|the database system is (starting up|shutting down)|Client has encountered a connection error|timeout exceeded when trying to connect|Connection terminated/i;
+
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (const e of chain(err)) {
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (/^08/.test(code) || /^57P0/.test(code) || /^53/.test(code) || code === 'ECONNREFUSED' || code === 'ECONNRESET') return true;
+    const ctor = (e as { constructor?: { name?: string } }).constructor?.name ?? '';
+    if (ctor === 'ErrorEvent' || ctor === 'CloseEvent') return true;
+    if (CONNECTION_MESSAGE.test(String(e.message ?? ''))) return true;
+  }
+  return false;
+}

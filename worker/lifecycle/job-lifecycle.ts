@@ -1,0 +1,338 @@
+// The fax job lifecycle: the only code that changes a job's status. Every change is one Postgres
+// transaction holding the conditional UPDATE (from the statuses it may leave), its audit row and
+// its outbox event (fax_events). A change whose precondition no longer holds (a duplicate or late
+// result, a race with cancel) changes nothing and returns null. See docs/api.md for the diagram.
+import { and, eq, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { auditEvents, faxAttempts, faxEvents, faxJobs, type FaxJobRow, type FaxStatus } from '../db/schema.ts';
+import type { AuditEvent } from '../services/audit-log.ts';
+import { decide, isConnected, UNKNOWN_REASONS, type AttemptOutcome, type RetryPolicy } from './retry-policy.ts';
+import { eventPayload, type FaxEventType } from './events.ts';
+import { isUniqueViolation } from './db-errors.ts';
+
+export type NewFaxJob = typeof faxJobs.$inferInsert;
+type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+
+export const FINAL_STATUSES: readonly FaxStatus[] = ['success', 'failed', 'canceled', 'unknown'];
+export const OPEN_STATUSES: readonly FaxStatus[] = ['scheduled', 'queued', 'in_progress'];
+export const CANCELABLE_STATUSES: readonly FaxStatus[] = ['scheduled', 'queued'];
+
+export interface Actor {
+  type: AuditEvent['actorType'];
+  id: string | null;
+  requestId?: string | null;
+  clientIp?: string | null;
+}
+
+export const SYSTEM: Actor = { type: 'system', id: 'lifecycle' };
+
+/** A SIP lease: the change applies only while this agent holds this offer. */
+export interface Lease {
+  agentId: string;
+  offerId?: string;
+}
+
+/** Line details reported with an outcome. */
+export interface LineDetails {
+  failureDetail?: string | null;
+  pagesSent?: number | null;
+  bitrate?: number | null;
+  remoteStationId?: string | null;
+  t38?: boolean | null;
+  providerRef?: string | null;
+}
+
+export type StartResult = { started: true; job: FaxJobRow; attempt: number } | { started: false; why: 'not_due' | 'destination_busy' };
+
+export interface LifecycleOptions {
+  policy: RetryPolicy;
+  /** AUDIT_LOG_ENABLED; false only in development. */
+  audit: boolean;
+}
+
+export class JobLifecycle {
+  constructor(
+    private readonly db: () => Database,
+    private readonly opts: LifecycleOptions,
+  ) {}
+
+  get policy(): RetryPolicy {
+    return this.opts.policy;
+  }
+
+  /**
+   * Accepts a new job: the row, its audit and its first event commit together. With an
+   * Idempotency-Key an existing job of the same owner wins: `created` is false and it is returned.
+   */
+  async accept(job: NewFaxJob, actor: Actor, auditDetails: Record<string, unknown>): Promise<{ job: FaxJobRow; created: boolean }> {
+    return this.db().transaction(async (tx) => {
+      const now = new Date();
+      const start = job.sendAt && job.sendAt > now ? job.sendAt : null;
+      const rows = await tx
+        .insert(faxJobs)
+        .values({
+          ...job,
+          status: start ? 'scheduled' : 'queued',
+          sendAt: job.sendAt ?? null,
+          wakeAt: start ?? now,
+          expiresAt: new Date((start ?? now).getTime() + this.opts.policy.expiryMs),
+          createdAt: now,
+          updatedAt: now,
+        })
+        .onConflictDoNothing({ target: [faxJobs.owner, faxJobs.idempotencyKey], where: sql`${faxJobs.idempotencyKey} is not null` })
+        .returning();
+      const created = rows[0];
+      if (!created) {
+        const existing = await tx
+          .select()
+          .from(faxJobs)
+          .where(and(eq(faxJobs.owner, job.owner), eq(faxJobs.idempotencyKey, job.idempotencyKey ?? '')))
+          .limit(1);
+        if (!existing[0]) throw new Error('idempotent insert conflict without an existing job');
+        return { job: existing[0], created: false };
+      }
+      await this.record(tx, created, start ? 'fax.scheduled' : 'fax.queued', { action: 'fax.send', outcome: 'success', details: auditDetails }, actor);
+      return { job: created, created: true };
+    });
+  }
+
+  /** scheduled -> queued once send_at has come. */
+  releaseScheduled(jobId: string, now = new Date()): Promise<FaxJobRow | null> {
+    return this.change(jobId, ['scheduled'], 'queued', lte(faxJobs.sendAt, now), { wakeAt: now }, 'fax.scheduled_started', { action: 'fax.schedule.start', outcome: 'success' }, SYSTEM);
+  }
+
+  /**
+   * queued -> in_progress: an attempt starts (a dial, a provider submission). Refused while a retry
+   * is not due, and while another call to the same number is in flight anywhere (the unique index
+   * fax_jobs_destination_in_flight_uq is the guarantee).
+   */
+  async startAttempt(jobId: string, opts: { lease?: Lease; agentId?: string | null; providerRef?: string | null; checkAt?: Date }, actor: Actor = SYSTEM): Promise<StartResult> {
+    const now = new Date();
+    try {
+      return await this.db().transaction(async (tx): Promise<StartResult> => {
+        const due = or(isNull(faxJobs.nextAttemptAt), lte(faxJobs.nextAttemptAt, now))!;
+        const rows = await tx
+          .update(faxJobs)
+          .set({
+            status: 'in_progress',
+            attempts: sql`${faxJobs.attempts} + 1`,
+            dialedAt: now,
+            nextAttemptAt: null,
+            pagesSent: null,
+            wakeAt: opts.checkAt ?? new Date(now.getTime() + this.opts.policy.attemptTimeoutMs),
+            updatedAt: now,
+            ...(opts.agentId !== undefined ? { agentId: opts.agentId } : {}),
+            ...(opts.providerRef !== undefined ? { providerRef: opts.providerRef } : {}),
+          })
+          .where(and(eq(faxJobs.id, jobId), eq(faxJobs.status, 'queued'), due, this.leaseCondition(opts.lease)))
+          .returning();
+        const job = rows[0];
+        if (!job) return { started: false, why: 'not_due' };
+        await tx.insert(faxAttempts).values({ jobId, number: job.attempts, startedAt: now, agentId: opts.agentId ?? opts.lease?.agentId ?? null, providerRef: opts.providerRef ?? null });
+        await this.record(tx, job, 'fax.attempt_started', { action: 'fax.attempt.start', outcome: 'success', details: { attempt: job.attempts } }, actor);
+        return { started: true, job, attempt: job.attempts };
+      });
+    } catch (err) {
+      if (isUniqueViolation(err, 'fax_jobs_destination_in_flight_uq')) return { started: false, why: 'destination_busy' };
+      throw err;
+    }
+  }
+
+  /**
+   * An attempt ended. From in_progress the retry policy decides: back to queued with
+   * next_attempt_at, or final. A real result also ends an `unknown` job (the truth arrived late);
+   * an unknown outcome never replaces anything. A failure reported before any dial (the job still
+   * queued under this lease) ends the job only when it is never retried; otherwise the lease is
+   * released for a later try.
+   */
+  async finishAttempt(jobId: string, outcome: AttemptOutcome, line: LineDetails = {}, opts: { lease?: Lease } = {}, actor: Actor = SYSTEM): Promise<FaxJobRow | null> {
+    const normalized = normalizeOutcome(outcome);
+    return this.db().transaction(async (tx) => {
+      const current = (await tx.select().from(faxJobs).where(and(eq(faxJobs.id, jobId), this.leaseCondition(opts.lease))).for('update').limit(1))[0];
+      if (!current) return null;
+      if (current.status === 'in_progress') return this.endInFlight(tx, current, normalized, line, actor);
+      if (current.status === 'unknown' && normalized.result !== 'unknown') return this.endLate(tx, current, normalized, line, actor);
+      if (current.status === 'queued' && opts.lease && normalized.result === 'failed') return this.failBeforeDial(tx, current, normalized, actor);
+      return null;
+    });
+  }
+
+  /** scheduled | queued -> canceled. Nothing in flight can be canceled. */
+  cancel(jobId: string, actor: Actor): Promise<FaxJobRow | null> {
+    const now = new Date();
+    return this.change(jobId, CANCELABLE_STATUSES, 'canceled', undefined, { canceledAt: now, completedAt: now, nextAttemptAt: null, wakeAt: null, offerState: null }, 'fax.completed', { action: 'fax.cancel', outcome: 'success' }, actor);
+  }
+
+  /** A waiting job past expires_at fails `expired` (a call in flight is never cut off). */
+  expire(jobId: string, now = new Date()): Promise<FaxJobRow | null> {
+    return this.change(
+      jobId,
+      ['scheduled', 'queued'],
+      'failed',
+      lte(faxJobs.expiresAt, now),
+      { failureReason: 'expired', completedAt: now, nextAttemptAt: null, wakeAt: null, offerState: null },
+      'fax.completed',
+      { action: 'fax.complete', outcome: 'failure', details: { reason: 'expired' } },
+      SYSTEM,
+    );
+  }
+
+  /** The sweep's bookkeeping (not a status change): when to look at an open job next. */
+  async setWake(jobId: string, at: Date): Promise<void> {
+    await this.db()
+      .update(faxJobs)
+      .set({ wakeAt: at })
+      .where(and(eq(faxJobs.id, jobId), inArray(faxJobs.status, [...OPEN_STATUSES])));
+  }
+
+  private async endInFlight(tx: Tx, job: FaxJobRow, outcome: AttemptOutcome, line: LineDetails, actor: Actor): Promise<FaxJobRow | null> {
+    const now = new Date();
+    const connected = isConnected(outcome);
+    const tries = job.tries + (connected ? 1 : 0);
+    const decision = decide(outcome, { dials: job.attempts, tries, maxTries: job.maxTries, expiresAt: job.expiresAt }, this.opts.policy, now);
+    const reason = outcome.result === 'success' ? null : outcome.reason;
+    await this.closeAttempt(tx, job.id, outcome, connected, line, now);
+    const base = {
+      tries,
+      pagesSent: line.pagesSent ?? (outcome.result === 'success' ? job.pages : null),
+      bitrate: line.bitrate ?? null,
+      remoteStationId: line.remoteStationId ?? null,
+      failureDetail: outcome.result === 'success' ? null : (line.failureDetail ?? null),
+      ...(line.providerRef ? { providerRef: line.providerRef } : {}),
+      updatedAt: now,
+    };
+    if (decision.kind === 'retry') {
+      const set = { ...base, status: 'queued' as const, failureReason: reason, nextAttemptAt: decision.at, wakeAt: decision.at, agentId: null, offerId: null, offerState: null, offerExpiresAt: null };
+      const updated = await this.update(tx, job.id, 'in_progress', set);
+      await this.record(tx, updated, 'fax.attempt_failed', { action: 'fax.attempt.fail', outcome: 'failure', details: { attempt: job.attempts, reason } }, actor);
+      return updated;
+    }
+    const set = { ...base, status: decision.status, failureReason: decision.reason, completedAt: now, nextAttemptAt: null, wakeAt: null, offerState: null, offerExpiresAt: null };
+    const updated = await this.update(tx, job.id, 'in_progress', set);
+    await this.record(tx, updated, 'fax.completed', completeAudit(updated), actor);
+    return updated;
+  }
+
+  private async endLate(tx: Tx, job: FaxJobRow, outcome: AttemptOutcome, line: LineDetails, actor: Actor): Promise<FaxJobRow> {
+    const now = new Date();
+    const status = outcome.result === 'success' ? 'success' : 'failed';
+    const reason = outcome.result === 'failed' ? outcome.reason : null;
+    await tx
+      .update(faxAttempts)
+      .set({ result: status, failureReason: reason, failureDetail: line.failureDetail ?? null, pagesSent: line.pagesSent ?? null, bitrate: line.bitrate ?? null, remoteStationId: line.remoteStationId ?? null, t38: line.t38 ?? null, connected: isConnected(outcome) })
+      .where(and(eq(faxAttempts.jobId, job.id), eq(faxAttempts.number, job.attempts)));
+    const updated = await this.update(tx, job.id, 'unknown', {
+      status,
+      failureReason: reason,
+      failureDetail: outcome.result === 'success' ? null : (line.failureDetail ?? null),
+      pagesSent: line.pagesSent ?? (status === 'success' ? job.pages : null),
+      bitrate: line.bitrate ?? null,
+      remoteStationId: line.remoteStationId ?? null,
+      completedAt: now,
+      updatedAt: now,
+    });
+    await this.record(tx, updated, 'fax.completed', { ...completeAudit(updated), details: { ...completeAudit(updated).details, late: true } }, actor);
+    return updated;
+  }
+
+  private async failBeforeDial(tx: Tx, job: FaxJobRow, outcome: Extract<AttemptOutcome, { result: 'failed' }>, actor: Actor): Promise<FaxJobRow | null> {
+    const now = new Date();
+    const decision = decide(outcome, { dials: job.attempts, tries: job.tries, maxTries: job.maxTries, expiresAt: job.expiresAt }, this.opts.policy, now);
+    if (decision.kind === 'retry') {
+      // Not a state change: the job stays queued, the lease is released and the next try waits.
+      await tx
+        .update(faxJobs)
+        .set({ agentId: null, offerId: null, offerState: null, offerExpiresAt: null, nextAttemptAt: decision.at, wakeAt: decision.at, updatedAt: now })
+        .where(and(eq(faxJobs.id, job.id), eq(faxJobs.status, 'queued')));
+      return null;
+    }
+    const updated = await this.update(tx, job.id, 'queued', { status: 'failed', failureReason: decision.reason, completedAt: now, nextAttemptAt: null, wakeAt: null, offerState: null, updatedAt: now });
+    await this.record(tx, updated, 'fax.completed', completeAudit(updated), actor);
+    return updated;
+  }
+
+  private async closeAttempt(tx: Tx, jobId: string, outcome: AttemptOutcome, connected: boolean, line: LineDetails, now: Date): Promise<void> {
+    await tx
+      .update(faxAttempts)
+      .set({
+        endedAt: now,
+        result: outcome.result,
+        failureReason: outcome.result === 'success' ? null : outcome.reason,
+        failureDetail: line.failureDetail ?? null,
+        connected,
+        pagesSent: line.pagesSent ?? null,
+        bitrate: line.bitrate ?? null,
+        remoteStationId: line.remoteStationId ?? null,
+        t38: line.t38 ?? null,
+        ...(line.providerRef ? { providerRef: line.providerRef } : {}),
+      })
+      .where(and(eq(faxAttempts.jobId, jobId), isNull(faxAttempts.endedAt)));
+  }
+
+  private async update(tx: Tx, id: string, from: FaxStatus, set: Partial<NewFaxJob>): Promise<FaxJobRow> {
+    const rows = await tx.update(faxJobs).set(set).where(and(eq(faxJobs.id, id), eq(faxJobs.status, from))).returning();
+    if (!rows[0]) throw new Error('lifecycle: job changed under a row lock');
+    return rows[0];
+  }
+
+  /** One conditional status change with its audit and event, in one transaction. */
+  private change(
+    jobId: string,
+    from: readonly FaxStatus[],
+    status: FaxStatus,
+    extra: SQL | undefined,
+    set: Partial<NewFaxJob>,
+    event: FaxEventType,
+    audit: Pick<AuditEvent, 'action' | 'outcome' | 'details'>,
+    actor: Actor,
+  ): Promise<FaxJobRow | null> {
+    return this.db().transaction(async (tx) => {
+      const rows = await tx
+        .update(faxJobs)
+        .set({ ...set, status, updatedAt: new Date() })
+        .where(and(eq(faxJobs.id, jobId), inArray(faxJobs.status, [...from]), extra))
+        .returning();
+      const job = rows[0];
+      if (!job) return null;
+      await this.record(tx, job, event, audit, actor);
+      return job;
+    });
+  }
+
+  private leaseCondition(lease: Lease | undefined): SQL | undefined {
+    if (!lease) return undefined;
+    return and(eq(faxJobs.agentId, lease.agentId), lease.offerId ? eq(faxJobs.offerId, lease.offerId) : undefined);
+  }
+
+  private async record(tx: Tx, job: FaxJobRow, type: FaxEventType, audit: Pick<AuditEvent, 'action' | 'outcome' | 'details'>, actor: Actor): Promise<void> {
+    const now = new Date();
+    await tx.insert(faxEvents).values({ jobId: job.id, owner: job.owner, type, payload: eventPayload(type, job), createdAt: now });
+    if (!this.opts.audit) return;
+    await tx.insert(auditEvents).values({
+      occurredAt: now,
+      actorType: actor.type,
+      actorId: actor.id,
+      action: audit.action,
+      resourceType: 'fax_job',
+      resourceId: job.id,
+      outcome: audit.outcome,
+      clientIp: actor.clientIp ?? null,
+      requestId: actor.requestId ?? null,
+      details: { status: job.status, ...(audit.details ?? {}) },
+    });
+  }
+}
+
+function completeAudit(job: FaxJobRow): Pick<AuditEvent, 'action' | 'outcome' | 'details'> {
+  return {
+    action: 'fax.complete',
+    outcome: job.status === 'success' ? 'success' : 'failure',
+    details: { reason: job.failureReason, attempts: job.attempts, pages: job.pages, pages_sent: job.pagesSent },
+  };
+}
+
+/** Agents report a lost call as a failure reason; it is an unknown outcome. */
+function normalizeOutcome(outcome: AttemptOutcome): AttemptOutcome {
+  if (outcome.result === 'failed' && (UNKNOWN_REASONS as readonly string[]).includes(outcome.reason)) return { result: 'unknown', reason: outcome.reason };
+  return outcome;
+}

@@ -1,0 +1,54 @@
+// One Durable Object for the deployment that runs the recovery sweep on its alarm: at the earliest
+// `wake_at` of any open job, and at least every SWEEP_HEARTBEAT_MS, forever. A database outage only
+// delays it (the alarm re-arms before any query), so a stranded job moves on within seconds of the
+// fault ending. Requests `kick()` it after committing a job; the cron trigger kicks it too.
+import { DurableObject } from 'cloudflare:workers';
+import { loadConfig } from '../config.ts';
+import { openDatabase } from '../db/client.ts';
+import type { Env } from '../env.ts';
+import { log } from '../lib/log.ts';
+import { AgentRepository } from '../services/agents.ts';
+import { createBackend } from '../backends/registry.ts';
+import { createLifecycle } from './create-lifecycle.ts';
+import { sweep } from './sweep.ts';
+
+const SWEEP_HEARTBEAT_MS = 15_000;
+const RETRY_AFTER_FAILURE_MS = 5_000;
+const MIN_DELAY_MS = 20;
+
+export class JobScheduler extends DurableObject<Env> {
+  /** Run the sweep at `at` (default now) unless it is already due sooner. */
+  async kick(at?: number): Promise<void> {
+    const when = Math.max(at ?? Date.now(), Date.now());
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > when) await this.ctx.storage.setAlarm(when);
+  }
+
+  override async alarm(): Promise<void> {
+    // Re-arm first: whatever happens below, the sweep comes back.
+    await this.ctx.storage.setAlarm(Date.now() + RETRY_AFTER_FAILURE_MS);
+    const config = loadConfig(this.env);
+    if (!config.databaseUrl) return;
+    const handle = openDatabase(config.databaseUrl, config.databaseWsProxy);
+    try {
+      const db = () => handle.db;
+      const agents = new AgentRepository(db);
+      const lifecycle = createLifecycle(db, config);
+      let result = await sweep({ db, lifecycle, backend: (name) => createBackend(name, this.env, config, agents) });
+      // A full batch means more is due now.
+      for (let i = 0; i < 5 && result.processed >= 100; i++) result = await sweep({ db, lifecycle, backend: (name) => createBackend(name, this.env, config, agents) });
+      const now = Date.now();
+      const next = result.nextWakeAt ? Math.min(result.nextWakeAt.getTime(), now + SWEEP_HEARTBEAT_MS) : now + SWEEP_HEARTBEAT_MS;
+      await this.ctx.storage.setAlarm(Math.max(next, now + MIN_DELAY_MS));
+    } catch (err) {
+      log('warn', 'sweep failed; retrying', { error: (err as Error).name, retry_in_ms: RETRY_AFTER_FAILURE_MS });
+    } finally {
+      this.ctx.waitUntil(handle.close().catch(() => {}));
+    }
+  }
+}
+
+/** The deployment's one scheduler. */
+export function schedulerStub(env: Env) {
+  return env.JOB_SCHEDULER.get(env.JOB_SCHEDULER.idFromName('lifecycle'));
+}
