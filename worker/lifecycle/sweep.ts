@@ -36,7 +36,7 @@ export async function sweep(deps: SweepDeps, now = new Date()): Promise<SweepRes
     .limit(BATCH);
   for (const job of due) {
     try {
-      await advance(deps, job, new Date());
+      await advance(deps, job, now);
     } catch (err) {
       // One job's trouble must not stop the others; it is looked at again shortly.
       log('error', 'sweep: job not advanced', { fax_id: job.id, status: job.status, error: (err as Error).name });

@@ -51,10 +51,14 @@ describe.sequential('SIP faxing through the agent', () => {
     await a.proc.kill();
   });
 
-  it('reports a busy line as failed with the reason', async () => {
+  it('reports a busy line with the reason and schedules the retry', async () => {
     const a = await startAgent();
     const job = await sendFax(edge, NUMBERS.busy);
-    expect(await waitForStatus(edge, job.id, ['success', 'failed'])).toMatchObject({ status: 'failed', failure_reason: 'busy' });
+    await waitFor('the busy attempt recorded', async () => (await getJob(edge, job.id)).attempts.length === 1 && (await getJob(edge, job.id)).status === 'queued');
+    const waiting = await getJob(edge, job.id);
+    expect(waiting).toMatchObject({ status: 'queued', failure_reason: 'busy', attempts: [{ result: 'failed', failure_reason: 'busy', connected: false }] });
+    expect(waiting.next_attempt_at).not.toBeNull();
+    expect(originatesFor(sim, job.id)).toBe(1);
     await a.proc.kill();
   });
 
@@ -67,25 +71,26 @@ describe.sequential('SIP faxing through the agent', () => {
     const done = await waitForStatus(edge, job.id, ['success', 'failed'], 40_000);
     expect(done.status).toBe('success');
     expect(originatesFor(sim, job.id)).toBe(1);
+    // Two offers, one dial: one attempt on record.
     const row = await dbRow('select agent_id, attempts from fax_jobs where id = $1', [job.id]);
-    expect(row).toMatchObject({ agent_id: rescuer.id, attempts: 2 });
+    expect(row).toMatchObject({ agent_id: rescuer.id, attempts: 1 });
     await rescuer.proc.kill();
   });
 
-  it('never dials again when the agent dies during a call, and says why', async () => {
+  it('never dials again when the agent dies during a call, and says the outcome is unknown', async () => {
     const a = await startAgent();
     const job = await sendFax(edge, NUMBERS.silent);
     await waitFor('the Originate', async () => originatesFor(sim, job.id) === 1);
     await a.proc.kill('SIGKILL');
-    const failed = await waitForStatus(edge, job.id, ['failed', 'success']);
-    expect(failed).toMatchObject({ status: 'failed', failure_reason: 'agent_lost_during_call' });
+    const lost = await waitForStatus(edge, job.id, ['unknown', 'failed', 'success']);
+    expect(lost).toMatchObject({ status: 'unknown', failure_reason: 'agent_lost_during_call' });
     // The agent comes back with its journal: it reports the unknown outcome and does not redial.
     const again = spawnAgent(edge, sim, '', { spool: a.proc.spool });
     agents.push(again);
     await waitFor('the restarted agent online', async () => (await onlineIds()).includes(a.id));
     await new Promise((r) => setTimeout(r, 1500));
     expect(originatesFor(sim, job.id)).toBe(1);
-    expect(await getJob(edge, job.id)).toMatchObject({ status: 'failed', failure_reason: 'agent_lost_during_call' });
+    expect(await getJob(edge, job.id)).toMatchObject({ status: 'unknown', failure_reason: 'agent_lost_during_call' });
     await again.kill();
   });
 
