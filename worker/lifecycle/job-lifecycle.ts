@@ -9,6 +9,7 @@ import type { AuditEvent } from '../services/audit-log.ts';
 import { decide, isConnected, UNKNOWN_REASONS, type AttemptOutcome, type RetryPolicy } from './retry-policy.ts';
 import { eventPayload, type FaxEventType } from './events.ts';
 import { isUniqueViolation } from './db-errors.ts';
+import { auditCte, eventCte } from './record-ctes.ts';
 
 export type NewFaxJob = typeof faxJobs.$inferInsert;
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -65,35 +66,40 @@ export class JobLifecycle {
    * Idempotency-Key an existing job of the same owner wins: `created` is false and it is returned.
    */
   async accept(job: NewFaxJob, actor: Actor, auditDetails: Record<string, unknown>): Promise<{ job: FaxJobRow; created: boolean }> {
-    return this.db().transaction(async (tx) => {
-      const now = new Date();
-      const start = job.sendAt && job.sendAt > now ? job.sendAt : null;
-      const rows = await tx
+    const db = this.db();
+    const now = new Date();
+    const start = job.sendAt && job.sendAt > now ? job.sendAt : null;
+    const status: FaxStatus = start ? 'scheduled' : 'queued';
+    const values = {
+      ...job,
+      status,
+      sendAt: job.sendAt ?? null,
+      wakeAt: start ?? now,
+      expiresAt: new Date((start ?? now).getTime() + this.opts.policy.expiryMs),
+      createdAt: now,
+      updatedAt: now,
+    };
+    const type: FaxEventType = start ? 'fax.scheduled' : 'fax.queued';
+    const payload = eventPayload(type, { ...values, pagesSent: null, attempts: 0, failureReason: null, nextAttemptAt: null, completedAt: null, pages: job.pages ?? null } as FaxJobRow);
+    // One statement: the row, its event and its audit commit together or not at all.
+    const inserted = db.$with('accepted_job').as(
+      db
         .insert(faxJobs)
-        .values({
-          ...job,
-          status: start ? 'scheduled' : 'queued',
-          sendAt: job.sendAt ?? null,
-          wakeAt: start ?? now,
-          expiresAt: new Date((start ?? now).getTime() + this.opts.policy.expiryMs),
-          createdAt: now,
-          updatedAt: now,
-        })
+        .values(values)
         .onConflictDoNothing({ target: [faxJobs.owner, faxJobs.idempotencyKey], where: sql`${faxJobs.idempotencyKey} is not null` })
-        .returning();
-      const created = rows[0];
-      if (!created) {
-        const existing = await tx
-          .select()
-          .from(faxJobs)
-          .where(and(eq(faxJobs.owner, job.owner), eq(faxJobs.idempotencyKey, job.idempotencyKey ?? '')))
-          .limit(1);
-        if (!existing[0]) throw new Error('idempotent insert conflict without an existing job');
-        return { job: existing[0], created: false };
-      }
-      await this.record(tx, created, start ? 'fax.scheduled' : 'fax.queued', { action: 'fax.send', outcome: 'success', details: auditDetails }, actor);
-      return { job: created, created: true };
-    });
+        .returning(),
+    );
+    const records = [eventCte(db, 'accepted_job', type, payload, now), ...(this.opts.audit ? [auditCte(db, 'accepted_job', { action: 'fax.send', outcome: 'success', details: { status, ...auditDetails } }, actor, now)] : [])];
+    const rows = await db.with(inserted, ...records).select().from(inserted);
+    if (rows[0]) return { job: rows[0], created: true };
+    // Idempotency-Key already used by this owner (possibly a concurrent request): that job wins.
+    const existing = await db
+      .select()
+      .from(faxJobs)
+      .where(and(eq(faxJobs.owner, job.owner), eq(faxJobs.idempotencyKey, job.idempotencyKey ?? '')))
+      .limit(1);
+    if (!existing[0]) throw new Error('idempotent insert conflict without an existing job');
+    return { job: existing[0], created: false };
   }
 
   /** scheduled -> queued once send_at has come. */

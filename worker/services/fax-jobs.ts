@@ -1,6 +1,6 @@
 // Read access to fax jobs (lookups and listing). Status changes belong to the lifecycle
 // (worker/lifecycle/job-lifecycle.ts); this module never writes a job.
-import { and, desc, eq, gte, inArray, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { faxAttempts, faxJobs, type FaxAttemptRow, type FaxJobRow, type FaxStatus } from '../db/schema.ts';
 
@@ -13,8 +13,59 @@ export interface ListJobsQuery {
   limit: number;
 }
 
+export interface JobWithAttempts {
+  job: FaxJobRow;
+  attempts: FaxAttemptRow[];
+}
+
+/** A job's attempts as a JSON subquery, so the job and its attempts come from one snapshot. */
+const attemptsOfJob = sql<RawAttempt[]>`(select coalesce(json_agg(a order by a.number), '[]'::json) from ${faxAttempts} a where a.job_id = ${faxJobs.id})`;
+
+interface RawAttempt {
+  job_id: string;
+  number: number;
+  started_at: string;
+  ended_at: string | null;
+  result: FaxAttemptRow['result'];
+  failure_reason: string | null;
+  failure_detail: string | null;
+  connected: boolean | null;
+  pages_sent: number | null;
+  bitrate: number | null;
+  remote_station_id: string | null;
+  t38: boolean | null;
+  agent_id: string | null;
+  provider_ref: string | null;
+}
+
+function toAttempt(a: RawAttempt): FaxAttemptRow {
+  return {
+    jobId: a.job_id,
+    number: a.number,
+    startedAt: new Date(a.started_at),
+    endedAt: a.ended_at ? new Date(a.ended_at) : null,
+    result: a.result,
+    failureReason: a.failure_reason,
+    failureDetail: a.failure_detail,
+    connected: a.connected,
+    pagesSent: a.pages_sent,
+    bitrate: a.bitrate,
+    remoteStationId: a.remote_station_id,
+    t38: a.t38,
+    agentId: a.agent_id,
+    providerRef: a.provider_ref,
+  };
+}
+
 export class FaxJobRepository {
   constructor(private readonly db: () => Database) {}
+
+  /** The job and its attempts, read in one statement (never a status from one moment and attempts from another). */
+  async findWithAttempts(id: string): Promise<JobWithAttempts | null> {
+    const rows = await this.db().select({ job: faxJobs, attempts: attemptsOfJob }).from(faxJobs).where(eq(faxJobs.id, id)).limit(1);
+    const row = rows[0];
+    return row ? { job: row.job, attempts: (row.attempts ?? []).map(toAttempt) } : null;
+  }
 
   async findById(id: string): Promise<FaxJobRow | null> {
     const rows = await this.db().select().from(faxJobs).where(eq(faxJobs.id, id)).limit(1);
@@ -31,7 +82,7 @@ export class FaxJobRepository {
   }
 
   /** Newest first; the cursor is the (created_at, id) of the last row of the previous page. */
-  async list(q: ListJobsQuery): Promise<FaxJobRow[]> {
+  async list(q: ListJobsQuery): Promise<JobWithAttempts[]> {
     const where: SQL[] = [];
     if (q.owner !== undefined) where.push(eq(faxJobs.owner, q.owner));
     if (q.statuses?.length) where.push(inArray(faxJobs.status, q.statuses));
@@ -45,24 +96,18 @@ export class FaxJobRepository {
         )!,
       );
     }
-    return this.db()
-      .select()
+    const rows = await this.db()
+      .select({ job: faxJobs, attempts: attemptsOfJob })
       .from(faxJobs)
       .where(and(...where))
       .orderBy(desc(faxJobs.createdAt), desc(faxJobs.id))
       .limit(q.limit);
+    return rows.map((r) => ({ job: r.job, attempts: (r.attempts ?? []).map(toAttempt) }));
   }
 
   async attempts(jobId: string): Promise<FaxAttemptRow[]> {
     return this.db().select().from(faxAttempts).where(eq(faxAttempts.jobId, jobId)).orderBy(faxAttempts.number);
   }
 
-  /** Attempts of several jobs in one query, grouped by job id. */
-  async attemptsOf(jobIds: string[]): Promise<Map<string, FaxAttemptRow[]>> {
-    const byJob = new Map<string, FaxAttemptRow[]>();
-    if (jobIds.length === 0) return byJob;
-    const rows = await this.db().select().from(faxAttempts).where(inArray(faxAttempts.jobId, jobIds)).orderBy(faxAttempts.jobId, faxAttempts.number);
-    for (const row of rows) byJob.set(row.jobId, [...(byJob.get(row.jobId) ?? []), row]);
-    return byJob;
-  }
+
 }

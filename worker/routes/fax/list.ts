@@ -34,7 +34,6 @@ export const listFax = new Hono<AppEnv>().get('/', requireScope('fax:read'), asy
     after: q.cursor ? decodeCursor(q.cursor) : undefined,
     limit: q.limit + 1,
   });
-  const { page, nextCursor } = pageOf(rows, q.limit);
-  const attempts = await c.get('services').jobs.attemptsOf(page.map((j) => j.id));
-  return c.json({ data: await Promise.all(page.map((job) => presentFaxJob(c, job, attempts.get(job.id)))), next_cursor: nextCursor });
+  const { page, nextCursor } = pageOf(rows.map((r) => ({ ...r, createdAt: r.job.createdAt, id: r.job.id })), q.limit);
+  return c.json({ data: await Promise.all(page.map((r) => presentFaxJob(c, r.job, r.attempts))), next_cursor: nextCursor });
 });

@@ -4,11 +4,23 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../context.ts';
 import type { FaxJobRow } from '../../db/schema.ts';
 import { ApiError } from '../../errors.ts';
+import type { JobWithAttempts } from '../../services/fax-jobs.ts';
 
 const JOB_ID = /^fax_[a-z0-9]{24}$/;
 
 export async function loadVisibleJob(c: Context<AppEnv>, id: string): Promise<FaxJobRow> {
   const job = JOB_ID.test(id) ? await c.get('services').jobs.findById(id) : null;
+  return visible(c, job);
+}
+
+/** The job with its attempts, from one snapshot. */
+export async function loadVisibleJobWithAttempts(c: Context<AppEnv>, id: string): Promise<JobWithAttempts> {
+  const found = JOB_ID.test(id) ? await c.get('services').jobs.findWithAttempts(id) : null;
+  visible(c, found?.job ?? null);
+  return found!;
+}
+
+function visible(c: Context<AppEnv>, job: FaxJobRow | null): FaxJobRow {
   const caller = c.get('caller');
   if (!job || (caller && !caller.isAdmin && job.owner !== caller.owner)) {
     throw new ApiError(404, 'fax_not_found', 'No fax job with this id.');

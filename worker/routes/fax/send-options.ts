@@ -32,7 +32,8 @@ export function readSendOptions(field: (name: string) => string | undefined, dep
   }
   const cover: CoverFields = {};
   for (const [name, max] of Object.entries(COVER_LIMITS)) {
-    const value = field(name)?.trim();
+    // Multipart form fields carry CRLF line ends; the cover draws plain lines.
+    const value = field(name)?.replace(/\r\n?/g, '\n').trim();
     if (!value) continue;
     if (value.length > max) throw new ApiError(400, 'invalid_cover', `${name} must be at most ${max} characters.`, { field: name });
     if (name !== 'cover_message' && /[\x00-\x1f\x7f]/.test(value)) throw new ApiError(400, 'invalid_cover', `${name} must be one line.`, { field: name });
