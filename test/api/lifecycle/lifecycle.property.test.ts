@@ -220,6 +220,7 @@ describe('job lifecycle (property)', () => {
       ),
       { numRuns: 400, interruptAfterTimeLimit: 25_000, markInterruptAsFailure: false },
     );
+    console.log(`lifecycle property: ${runs} random sequences checked`);
     // Sized to time on a loaded machine, but it must have explored something.
     expect(runs).toBeGreaterThan(10);
   }, 60_000);
