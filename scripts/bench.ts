@@ -2,7 +2,8 @@
 // docs/benchmarks.md with the machine and the command. The fax line itself is not measured.
 //  1. POST /fax (1-page PDF, sandbox backend): upload, sniffing, S3 put, Postgres insert, 202.
 //  2. GET /fax/:id.
-//  3. SIP submit -> Originate: POST /fax until the simulated Asterisk receives the Originate from a
+//  3. The accept transaction's cost in database round trips (scripts/bench-accept.ts).
+//  4. SIP submit -> Originate: POST /fax until the simulated Asterisk receives the Originate from a
 //     real agent process (offer over the WebSocket, journal, download, Ghostscript, dial grant, AMI).
 // BENCH_DATABASE_URL uses a real PostgreSQL server instead of embedded PGlite.
 import { spawn } from 'node:child_process';
@@ -14,6 +15,7 @@ import { freePort } from './stack/embedded-postgres.ts';
 import { startLocalStack } from './stack/local-stack.ts';
 import { ROOT, startWorkerProcess, stopChild } from './stack/worker-process.ts';
 import { startAmiSimulator } from '../test/support/ami-simulator/index.ts';
+import { benchAccept, type AcceptBench } from './bench-accept.ts';
 
 const N = Number(process.env.BENCH_N ?? 200);
 const SIP_N = Number(process.env.BENCH_SIP_N ?? 30);
@@ -80,6 +82,8 @@ async function main() {
     const warm = await fetch(`${worker.url}/fax?status=queued&limit=100`, { headers: auth });
     for (const j of ((await warm.json()) as { data: Array<{ id: string }> }).data) await fetch(`${worker.url}/fax/${j.id}/cancel`, { method: 'POST', headers: auth });
 
+    const accept = await benchAccept(stack.databaseUrl, stack.vars.DATABASE_WS_PROXY);
+
     // SIP: a real agent process against the simulated Asterisk.
     const spool = path.join(dir, 'agent');
     const sim = await startAmiSimulator({ timeScale: 0.001, spoolDir: path.join(dir, 'asterisk') });
@@ -115,7 +119,7 @@ async function main() {
       await stopChild(child);
       await sim.close();
     }
-    report({ send: stats(sends), get: stats(gets), sip: stats(sip) });
+    report({ send: stats(sends), get: stats(gets), sip: stats(sip) }, accept);
   } finally {
     await worker.stop();
     await stack.close();
@@ -123,7 +127,8 @@ async function main() {
   }
 }
 
-function report(r: Record<'send' | 'get' | 'sip', ReturnType<typeof stats>>) {
+function report(r: Record<'send' | 'get' | 'sip', ReturnType<typeof stats>>, accept: AcceptBench) {
+  const extra = (accept.lifecycleMs - accept.previousMs) / accept.roundTripMs;
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const db = process.env.BENCH_DATABASE_URL ? 'PostgreSQL server (BENCH_DATABASE_URL)' : 'embedded PGlite';
   const row = (name: string, s: ReturnType<typeof stats>) => `| ${name} | ${s.n} | ${fmt(s.p50)} | ${fmt(s.p95)} | ${fmt(s.p99)} | ${fmt(s.max)} |`;
@@ -143,6 +148,21 @@ line needs 30-60 s per page; everything here must stay in milliseconds.
 ${row('POST /fax, 1-page PDF -> 202 (durable in Postgres + S3)', r.send)}
 ${row('GET /fax/:id', r.get)}
 ${row('SIP submit -> Originate at Asterisk (POST /fax start to AMI Originate)', r.sip)}
+
+### The accept transaction, in database round trips
+
+Same run, same database and driver (Node, Neon serverless driver over the WebSocket proxy), ${accept.rounds}
+interleaved rounds of ${accept.perRound} sequential calls each; medians of the per-call means:
+
+| Variant | ms per call | round trips |
+|---|---|---|
+| bare round trip (\`select 1\`) | ${fmt(accept.roundTripMs)} | 1 |
+| previous accept: INSERT job, then INSERT audit (not atomic) | ${fmt(accept.previousMs)} | ${(accept.previousMs / accept.roundTripMs).toFixed(2)} |
+| lifecycle accept: job + outbox event + audit in one statement (atomic) | ${fmt(accept.lifecycleMs)} | ${(accept.lifecycleMs / accept.roundTripMs).toFixed(2)} |
+
+The atomic accept costs ${extra >= 0 ? `${extra.toFixed(2)} round trips more` : `${(-extra).toFixed(2)} round trips less`} than the
+non-atomic one it replaced (ratio ${(accept.lifecycleMs / accept.previousMs).toFixed(2)}): the transaction is one statement
+(data-modifying CTEs), so atomicity costs no extra round trip.
 
 The SIP figure includes the offer over the agent's WebSocket, the agent's durable journal writes,
 the document download, PDF -> TIFF-F with Ghostscript (the largest part), the dial grant round trip

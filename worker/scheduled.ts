@@ -5,7 +5,7 @@ import { loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import type { Env } from './env.ts';
 import { log } from './lib/log.ts';
-import { schedulerStub } from './lifecycle/job-scheduler.ts';
+import { schedulerStub } from './lifecycle/scheduler-stub.ts';
 import { pruneAuditEvents } from './services/audit-query.ts';
 import { pruneDocuments } from './services/document-retention.ts';
 import { createServices } from './services/services.ts';

@@ -12,7 +12,7 @@ import { AgentRepository } from '../services/agents.ts';
 import { PostgresAuditLog } from '../services/audit-log.ts';
 import { SipJobs } from '../services/sip-jobs.ts';
 import { createLifecycle } from '../lifecycle/create-lifecycle.ts';
-import { schedulerStub } from '../lifecycle/job-scheduler.ts';
+import { schedulerStub } from '../lifecycle/scheduler-stub.ts';
 import { buildOffer } from './offer.ts';
 import { failLost, forgetOrphans, reconcileInFlight } from './reconcile.ts';
 

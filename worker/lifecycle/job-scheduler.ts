@@ -47,8 +47,3 @@ export class JobScheduler extends DurableObject<Env> {
     }
   }
 }
-
-/** The deployment's one scheduler. */
-export function schedulerStub(env: Env) {
-  return env.JOB_SCHEDULER.get(env.JOB_SCHEDULER.idFromName('lifecycle'));
-}

@@ -3,7 +3,7 @@
 // scheduler's self-re-arming alarm this covers `wrangler dev` too, where crons never fire.
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../context.ts';
-import { schedulerStub } from '../lifecycle/job-scheduler.ts';
+import { schedulerStub } from '../lifecycle/scheduler-stub.ts';
 
 let kicked = false;
 

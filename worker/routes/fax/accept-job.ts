@@ -10,7 +10,7 @@ import { clientIp } from '../../lib/client-ip.ts';
 import { randomId, sha256Hex } from '../../lib/crypto.ts';
 import { log } from '../../lib/log.ts';
 import type { NewFaxJob } from '../../lifecycle/job-lifecycle.ts';
-import { schedulerStub } from '../../lifecycle/job-scheduler.ts';
+import { schedulerStub } from '../../lifecycle/scheduler-stub.ts';
 import { maskNumber } from '../../../shared/phone.ts';
 import { presentFaxJob } from '../../views/fax-job.ts';
 
