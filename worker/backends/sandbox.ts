@@ -6,8 +6,11 @@ import type { JobLifecycle } from '../lifecycle/job-lifecycle.ts';
 import type { FaxBackend, PollResult } from './fax-backend.ts';
 import { SANDBOX_NUMBERS } from './sandbox-numbers.ts';
 
-/** How long to wait before trying again when another call to the same number is in flight. */
-const DESTINATION_BUSY_RECHECK_MS = 1000;
+/**
+ * Another call to the same number is in flight: look again after this long at the latest. The
+ * lifecycle wakes the next waiting job as soon as that call ends, so this is only a backstop.
+ */
+const DESTINATION_BUSY_RECHECK_MS = 30_000;
 
 export class SandboxBackend implements FaxBackend {
   readonly name = 'sandbox';

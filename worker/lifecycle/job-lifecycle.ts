@@ -207,6 +207,8 @@ export class JobLifecycle {
       ...(line.providerRef ? { providerRef: line.providerRef } : {}),
       updatedAt: now,
     };
+    // The line to this number is free again: the next job waiting for it may go now.
+    await this.wakeNextFor(tx, job, now);
     if (decision.kind === 'retry') {
       const set = { ...base, status: 'queued' as const, failureReason: reason, nextAttemptAt: decision.at, wakeAt: decision.at, agentId: null, offerId: null, offerState: null, offerExpiresAt: null };
       const updated = await this.update(tx, job.id, 'in_progress', set);
@@ -217,6 +219,18 @@ export class JobLifecycle {
     const updated = await this.update(tx, job.id, 'in_progress', set);
     await this.record(tx, updated, 'fax.completed', completeAudit(updated), actor);
     return updated;
+  }
+
+  /** Wakes the oldest due job waiting for the same destination (not a status change). */
+  private async wakeNextFor(tx: Tx, job: FaxJobRow, now: Date): Promise<void> {
+    await tx.execute(sql`
+      update ${faxJobs} set wake_at = ${now.toISOString()}::timestamptz
+      where id = (
+        select id from ${faxJobs}
+        where to_number = ${job.toNumber} and status = 'queued' and id <> ${job.id}
+          and (next_attempt_at is null or next_attempt_at <= ${now.toISOString()}::timestamptz)
+        order by created_at, id limit 1
+      )`);
   }
 
   private async endLate(tx: Tx, job: FaxJobRow, outcome: AttemptOutcome, line: LineDetails, actor: Actor): Promise<FaxJobRow> {
