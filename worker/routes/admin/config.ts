@@ -44,6 +44,15 @@ export const adminConfig = new Hono<AppEnv>().get('/', requireScope('keys:manage
     audit: { enabled: cfg.auditEnabled, retention_days: cfg.auditRetentionDays },
     documents: { page_size: cfg.pageSize, default_country_code: cfg.defaultCountryCode },
     inbound: { enabled: false },
+    retry_policy: {
+      busy_delay_seconds: cfg.retry.busyDelayMs / 1000,
+      no_answer_delay_seconds: cfg.retry.noAnswerDelayMs / 1000,
+      connected_delay_seconds: cfg.retry.connectedDelayMs / 1000,
+      max_tries: cfg.retry.maxTries,
+      max_dials: cfg.retry.maxDials,
+      job_expiry_minutes: cfg.retry.expiryMs / 60_000,
+      attempt_timeout_seconds: cfg.retry.attemptTimeoutMs / 1000,
+    },
     problems: cfg.problems,
   });
 });
