@@ -5,7 +5,8 @@
 //  3. The accept transaction's cost in database round trips (scripts/bench-accept.ts).
 //  4. SIP submit -> Originate: POST /fax until the simulated Asterisk receives the Originate from a
 //     real agent process (offer over the WebSocket, journal, download, Ghostscript, dial grant, AMI).
-// BENCH_DATABASE_URL uses a real PostgreSQL server instead of embedded PGlite.
+// BENCH_DATABASE_URL uses a real PostgreSQL server instead of embedded PGlite; BENCH_WORKER_LOGS=1
+// shows the worker's log lines.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -44,6 +45,7 @@ async function main() {
     portFactory: freePort,
     varsFile: path.join(dir, 'vars'),
     persistTo: path.join(dir, 'wrangler'),
+    inheritOutput: !!process.env.BENCH_WORKER_LOGS,
     vars: {
       ...stack.vars, ENVIRONMENT: 'test', API_KEY: ADMIN, PDF_TOKEN_SECRET: 'bench-pdf-secret-0123456789abcdef0123',
       FAX_BACKEND: 'sip', MAX_REQUESTS_PER_MINUTE: '1000000', AGENT_HEARTBEAT_SECONDS: '5',
@@ -154,7 +156,7 @@ ${row('SIP submit -> Originate at Asterisk (POST /fax start to AMI Originate)', 
 Same run, same database and driver (Node, Neon serverless driver over the WebSocket proxy), ${accept.rounds}
 interleaved rounds of ${accept.perRound} sequential calls each; medians of the per-call means:
 
-| Variant | ms per call | round trips |
+| Variant | ms per call | in bare round trips |
 |---|---|---|
 | bare round trip (\`select 1\`) | ${fmt(accept.roundTripMs)} | 1 |
 | previous accept: INSERT job, then INSERT audit (not atomic) | ${fmt(accept.previousMs)} | ${(accept.previousMs / accept.roundTripMs).toFixed(2)} |

@@ -45,6 +45,9 @@ export async function terminateAwareShim(opts: { port: number; target: { host: s
 
   const server = net.createServer((client) => {
     const upstream = net.connect(opts.target);
+    // Small protocol messages must not wait for Nagle + delayed ACK (40 ms a round trip).
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
     const conn: Conn = { client, upstream, pending: [] };
     sockets.add(client).add(upstream);
     let buf = Buffer.alloc(0);
@@ -52,6 +55,11 @@ export async function terminateAwareShim(opts: { port: number; target: { host: s
     let sslReplies = 0;
     client.on('data', (chunk: Buffer) => {
       buf = Buffer.concat([buf, chunk]);
+      // Complete messages of this chunk go upstream in one write.
+      const batch: Buffer[] = [];
+      const flush = () => {
+        if (batch.length) send(conn, Buffer.concat(batch.splice(0)));
+      };
       for (;;) {
         if (!startupDone) {
           if (buf.length < 8) break;
@@ -71,12 +79,14 @@ export async function terminateAwareShim(opts: { port: number; target: { host: s
         const message = buf.subarray(0, 1 + len);
         buf = buf.subarray(1 + len);
         if (type === 0x58 /* 'X' Terminate */) {
+          flush();
           upstream.end();
           client.end();
           return;
         }
-        send(conn, Buffer.from(message));
+        batch.push(Buffer.from(message));
       }
+      flush();
     });
 
     let down = Buffer.alloc(0);

@@ -21,6 +21,7 @@ export async function startWsProxy(opts: { allow: string[]; port?: number; host?
     }
     const [host, port] = splitHostPort(address);
     const tcp = net.connect({ host, port });
+    tcp.setNoDelay(true);
     const pending: Buffer[] = [];
     let open = false;
     tcp.on('connect', () => {

@@ -52,10 +52,15 @@ export interface LifecycleOptions {
 }
 
 export class JobLifecycle {
-  constructor(
-    private readonly db: () => Database,
-    private readonly opts: LifecycleOptions,
-  ) {}
+  // Plain fields, not parameter properties: the lifecycle also runs under Node's type stripping
+  // (the property test and the benchmark drive it directly).
+  private readonly db: () => Database;
+  private readonly opts: LifecycleOptions;
+
+  constructor(db: () => Database, opts: LifecycleOptions) {
+    this.db = db;
+    this.opts = opts;
+  }
 
   get policy(): RetryPolicy {
     return this.opts.policy;

@@ -4,7 +4,7 @@
 // fault ending. Requests `kick()` it after committing a job; the cron trigger kicks it too.
 import { DurableObject } from 'cloudflare:workers';
 import { loadConfig } from '../config.ts';
-import { openDatabase } from '../db/client.ts';
+import { openDatabase, type DatabaseHandle } from '../db/client.ts';
 import type { Env } from '../env.ts';
 import { log } from '../lib/log.ts';
 import { AgentRepository } from '../services/agents.ts';
@@ -17,6 +17,23 @@ const RETRY_AFTER_FAILURE_MS = 5_000;
 const MIN_DELAY_MS = 20;
 
 export class JobScheduler extends DurableObject<Env> {
+  /**
+   * One database pool for the object's lifetime: a Durable Object keeps its I/O across events, so
+   * sweeps reuse connections instead of paying a new connection (and a SCRAM handshake) each time.
+   */
+  private handle: DatabaseHandle | null = null;
+
+  private database(url: string, wsProxy: string | undefined): DatabaseHandle {
+    this.handle ??= openDatabase(url, wsProxy);
+    return this.handle;
+  }
+
+  private dropDatabase(): void {
+    const old = this.handle;
+    this.handle = null;
+    if (old) this.ctx.waitUntil(old.close().catch(() => {}));
+  }
+
   /** Run the sweep at `at` (default now) unless it is already due sooner. */
   async kick(at?: number): Promise<void> {
     const when = Math.max(at ?? Date.now(), Date.now());
@@ -29,7 +46,7 @@ export class JobScheduler extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(Date.now() + RETRY_AFTER_FAILURE_MS);
     const config = loadConfig(this.env);
     if (!config.databaseUrl) return;
-    const handle = openDatabase(config.databaseUrl, config.databaseWsProxy);
+    const handle = this.database(config.databaseUrl, config.databaseWsProxy);
     try {
       const db = () => handle.db;
       const agents = new AgentRepository(db);
@@ -41,9 +58,9 @@ export class JobScheduler extends DurableObject<Env> {
       const next = result.nextWakeAt ? Math.min(result.nextWakeAt.getTime(), now + SWEEP_HEARTBEAT_MS) : now + SWEEP_HEARTBEAT_MS;
       await this.ctx.storage.setAlarm(Math.max(next, now + MIN_DELAY_MS));
     } catch (err) {
+      // A broken connection is not reused: the next sweep opens a fresh pool.
+      this.dropDatabase();
       log('warn', 'sweep failed; retrying', { error: (err as Error).name, retry_in_ms: RETRY_AFTER_FAILURE_MS });
-    } finally {
-      this.ctx.waitUntil(handle.close().catch(() => {}));
     }
   }
 }
