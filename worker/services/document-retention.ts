@@ -5,6 +5,7 @@ import { and, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { faxJobs, inboundFaxes } from '../db/schema.ts';
 import type { DocumentStore } from './document-store.ts';
+import { FINAL_STATUSES } from '../lifecycle/job-lifecycle.ts';
 
 const BATCH = 200;
 
@@ -19,7 +20,7 @@ export async function pruneDocuments(
     .where(
       and(
         isNull(faxJobs.documentDeletedAt),
-        inArray(faxJobs.status, ['success', 'failed', 'canceled']),
+        inArray(faxJobs.status, [...FINAL_STATUSES]),
         lt(faxJobs.completedAt, sql`now() - make_interval(days => ${opts.artifactDays})`),
       ),
     )
