@@ -112,6 +112,7 @@ export function toJobResult(r: FaxCallResult): JobResult {
   if (r.pages !== undefined) out.pages = Math.min(r.pages, 10_000);
   if (r.bitrate !== undefined) out.bitrate = Math.min(r.bitrate, 100_000);
   if (r.remoteStationId) out.remoteStationId = r.remoteStationId.slice(0, 200);
+  if (r.t38 !== undefined) out.t38 = r.t38;
   if (r.uniqueid) out.uniqueid = r.uniqueid.slice(0, 200);
   return out;
 }

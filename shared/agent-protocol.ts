@@ -9,7 +9,10 @@ const offerId = z.string().regex(/^off_[a-z0-9]{20}$/);
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/);
 const shortText = z.string().max(200);
 
-export const FAILURE_REASONS = ['busy', 'no_answer', 'congestion', 'fax_error', 'timeout', 'failed', 'rejected', 'conversion_failed', 'download_failed', 'agent_lost_during_call'] as const;
+export const FAILURE_REASONS = [
+  'busy', 'no_answer', 'congestion', 'rejected', 'invalid_number', 'fax_error', 'call_dropped', 'timeout', 'failed',
+  'conversion_failed', 'download_failed', 'agent_lost_during_call', 'ami_lost_during_call',
+] as const;
 
 /** What the agent knows about a job it holds, sent in `hello` so the edge can reconcile after reconnects. */
 export const inFlightJob = z.object({
@@ -27,6 +30,8 @@ const jobResultFields = z.object({
   pages: z.number().int().min(0).max(10_000).optional(),
   bitrate: z.number().int().min(0).max(100_000).optional(),
   remoteStationId: shortText.optional(),
+  /** Whether the call used T.38 (the dialplan's FAXMODE), when known. */
+  t38: z.boolean().optional(),
   uniqueid: shortText.optional(),
 });
 

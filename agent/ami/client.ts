@@ -124,6 +124,40 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
     await this.action('Hangup', { Channel: channel, Cause: cause });
   }
 
+  /**
+   * Whether a channel with this Uniqueid is up, from `CoreShowChannels` (the AMI user needs write
+   * class `system` or `reporting`). undefined when Asterisk cannot be asked (not connected, not
+   * permitted, no answer within `timeoutMs`): the caller must not conclude anything then.
+   */
+  channelExists(uniqueid: string, timeoutMs = 5000): Promise<boolean | undefined> {
+    const actionId = this.nextActionId();
+    return new Promise((resolve) => {
+      let found = false;
+      let settled = false;
+      const end = (value: boolean | undefined): void => {
+        if (settled) return;
+        settled = true;
+        this.off('event', onEvent);
+        this.#opts.timers.clearTimeout(timer);
+        resolve(value);
+      };
+      const onEvent = (e: AmiEvent): void => {
+        if (e.actionid !== actionId) return;
+        const name = e.event.toLowerCase();
+        if (name === 'coreshowchannel' && e.uniqueid === uniqueid) found = true;
+        if (name === 'coreshowchannelscomplete') end(found);
+      };
+      const timer = this.#opts.timers.setTimeout(() => end(undefined), timeoutMs);
+      this.on('event', onEvent);
+      this.action('CoreShowChannels', {}, { actionId, timeoutMs }).then(
+        (r) => {
+          if ((r.response ?? '').toLowerCase() !== 'success') end(undefined);
+        },
+        () => end(undefined),
+      );
+    });
+  }
+
   /** Stops reconnecting, logs off and closes; pending actions are rejected. */
   async close(): Promise<void> {
     this.#closing = true;

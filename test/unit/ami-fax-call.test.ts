@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AmiClient } from '../../agent/ami/client.ts';
 import type { AmiEvent } from '../../agent/ami/client.ts';
 import { AmiActionError } from '../../agent/ami/errors.ts';
-import { placeFaxCall, trackFaxCall } from '../../agent/ami/fax-call.ts';
+import { AMI_LOST_DETAIL, placeFaxCall, trackFaxCall } from '../../agent/ami/fax-call.ts';
 import type { FaxCallAmi } from '../../agent/ami/fax-call.ts';
 import { faxResultFromUserEvent } from '../../agent/ami/fax-result.ts';
 import { defaultScenario, startAmiSimulator } from '../support/ami-simulator/index.ts';
@@ -74,10 +74,10 @@ describe('placeFaxCall against the simulator', () => {
     expect(r).toMatchObject({ status: 'failed', reason });
   });
 
-  it('far end drops mid-page: fax_error with FAXERROR text and pages so far', async () => {
+  it('far end drops mid-page: call_dropped with FAXERROR text and pages so far', async () => {
     const r = await send('Local/s@faxrx/n', { kind: 'fail_mid_page', pagesSent: 1 });
     expect(r).toEqual({
-      status: 'failed', reason: 'fax_error', faxError: 'The call dropped prematurely', pages: 1, bitrate: 14400,
+      status: 'failed', reason: 'call_dropped', faxError: 'The call dropped prematurely', pages: 1, bitrate: 14400,
       remoteStationId: 'LAB-RX-5551000', uniqueid: `job-${job}-tx`,
     });
   });
@@ -92,9 +92,9 @@ describe('placeFaxCall against the simulator', () => {
     await expect.poll(() => call.state).toBe('ended');
   });
 
-  it('a far end that hangs up on its own after answering (far_voice) is a fax_error', async () => {
+  it('a far end that hangs up on its own after answering (far_voice) is a dropped call', async () => {
     const r = await send('Local/s@farvoice/n', { kind: 'silent', hangupAfterMs: 150_000 });
-    expect(r).toMatchObject({ status: 'failed', reason: 'fax_error', faxError: 'The call dropped prematurely', pages: 0 });
+    expect(r).toMatchObject({ status: 'failed', reason: 'call_dropped', faxError: 'The call dropped prematurely', pages: 0 });
   });
 
   it('rejects (nothing dialled) when Asterisk refuses the Originate', async () => {
@@ -110,8 +110,12 @@ describe('placeFaxCall against the simulator', () => {
 });
 
 describe('trackFaxCall event logic', () => {
-  class FakeAmi extends EventEmitter<{ event: [AmiEvent] }> implements FaxCallAmi {
+  class FakeAmi extends EventEmitter<{ event: [AmiEvent]; connected: []; disconnected: [] }> implements FaxCallAmi {
     hangups: string[] = [];
+    exists: boolean | undefined = undefined;
+    async channelExists(): Promise<boolean | undefined> {
+      return this.exists;
+    }
     async hangup(channel: string): Promise<void> {
       this.hangups.push(channel);
     }
@@ -121,13 +125,87 @@ describe('trackFaxCall event logic', () => {
   }
   const ue = (name: string, fields: Record<string, string>) => ({ event: 'UserEvent', userevent: name, uniqueid: 'c1', ...fields });
 
+  // Over PJSIP (and through Local/{number}@faxbot-far) busy, congestion and reject all answer
+  // OriginateResponse Reason 0; only the Hangup causes tell them apart, before or after it.
+  for (const [cause, reason] of [['17', 'busy'], ['34', 'congestion'], ['21', 'rejected'], ['19', 'no_answer'], ['1', 'invalid_number']] as const) {
+    it(`Reason 0 with Hangup cause ${cause} -> ${reason}, in either order`, async () => {
+      for (const orFirst of [true, false]) {
+        const fake = new FakeAmi();
+        const t = trackFaxCall(fake, { channelId: 'c1', actionId: 'a1', deadlineMs: 1000, settleMs: 20 });
+        const or = { event: 'OriginateResponse', response: 'Failure', reason: '0', uniqueid: '<unknown>', actionid: 'a1' };
+        if (orFirst) fake.send(or);
+        fake.send({ event: 'HangupRequest', uniqueid: 'c1', linkedid: 'c1', cause, techcause: '486' });
+        fake.send({ event: 'Hangup', uniqueid: 'c1', linkedid: 'c1', cause });
+        if (!orFirst) fake.send(or);
+        expect(await t.result).toMatchObject({ status: 'failed', reason });
+      }
+    });
+  }
+
+  it('Local template: the causes of the far legs (Linkedid = ChannelId) count', async () => {
+    const fake = new FakeAmi();
+    const t = trackFaxCall(fake, { channelId: 'c1', actionId: 'a1', deadlineMs: 1000, settleMs: 20 });
+    fake.send({ event: 'Hangup', uniqueid: '1796161024.9', linkedid: 'c1', cause: '21' });
+    fake.send({ event: 'SoftHangupRequest', uniqueid: 'c1-far', linkedid: 'c1', cause: '16' });
+    fake.send({ event: 'Hangup', uniqueid: 'c1', linkedid: 'c1', cause: '21' });
+    fake.send({ event: 'OriginateResponse', response: 'Failure', reason: '0', uniqueid: '<unknown>', actionid: 'a1' });
+    expect(await t.result).toMatchObject({ status: 'failed', reason: 'rejected' });
+  });
+
+  it('follows the OriginateResponse Uniqueid when Asterisk ignored the ChannelId', async () => {
+    const fake = new FakeAmi();
+    const t = trackFaxCall(fake, { channelId: 'c1', actionId: 'a1', deadlineMs: 1000, settleMs: 20 });
+    fake.send({ event: 'OriginateResponse', response: 'Success', reason: '4', uniqueid: '1700000000.42', actionid: 'a1' });
+    fake.send({ event: 'UserEvent', userevent: 'FaxTxHangup', uniqueid: '1700000000.42', status: 'SUCCESS', error: 'HANGUP', pages: '2', mode: 'T38' });
+    expect(await t.result).toMatchObject({ status: 'success', pages: 2, t38: true, uniqueid: 'c1' });
+  });
+
+  it('SUCCESS with FAXERROR HANGUP is a delivered fax; T38_NEG_ERROR is a fax error with its detail', async () => {
+    const ok = new FakeAmi();
+    const t1 = trackFaxCall(ok, { channelId: 'c1', deadlineMs: 1000 });
+    ok.send(ue('FaxTxHangup', { status: 'SUCCESS', error: 'HANGUP', statusstring: 'OK', pages: '2', bitrate: '14400' }));
+    expect(await t1.result).toMatchObject({ status: 'success', pages: 2, bitrate: 14400 });
+    const neg = new FakeAmi();
+    const t2 = trackFaxCall(neg, { channelId: 'c1', deadlineMs: 1000 });
+    neg.send(ue('FaxTxHangup', { status: 'FAILED', error: 'T38_NEG_ERROR', statusstring: 'error negotiating T.38', pages: '0' }));
+    expect(await t2.result).toMatchObject({ status: 'failed', reason: 'fax_error', faxError: 'T38_NEG_ERROR', pages: 0 });
+  });
+
+  it('AMI lost mid-call and never settled: unknown outcome (ami_lost_during_call) after lostMs, not the deadline', async () => {
+    const fake = new FakeAmi();
+    const started = Date.now();
+    const t = trackFaxCall(fake, { channelId: 'c1', deadlineMs: 60_000, lostMs: 50 });
+    fake.send({ event: 'OriginateResponse', response: 'Success', reason: '4', uniqueid: 'c1' });
+    fake.emit('disconnected');
+    expect(await t.result).toMatchObject({ status: 'failed', reason: 'ami_lost_during_call', faxError: AMI_LOST_DETAIL });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('AMI back and the channel gone: unknown at once; channel still up: keeps listening for its end', async () => {
+    const gone = new FakeAmi();
+    gone.exists = false;
+    const t1 = trackFaxCall(gone, { channelId: 'c1', deadlineMs: 60_000, lostMs: 30_000 });
+    gone.emit('disconnected');
+    gone.emit('connected');
+    expect(await t1.result).toMatchObject({ reason: 'ami_lost_during_call' });
+
+    const up = new FakeAmi();
+    up.exists = true;
+    const t2 = trackFaxCall(up, { channelId: 'c1', deadlineMs: 60_000, lostMs: 30 });
+    up.emit('disconnected');
+    up.emit('connected');
+    await new Promise((r) => setTimeout(r, 80)); // past lostMs: the re-check cancelled it
+    up.send(ue('FaxTxHangup', { status: 'SUCCESS', pages: '2' }));
+    expect(await t2.result).toMatchObject({ status: 'success', pages: 2 });
+  });
+
   it('the hangup handler is authoritative over an earlier FaxResult', async () => {
     const fake = new FakeAmi();
     const t = trackFaxCall(fake, { channelId: 'c1', deadlineMs: 1000 });
     fake.send({ event: 'OriginateResponse', response: 'Success', reason: '4', uniqueid: 'c1' });
     fake.send(ue('FaxResult', { status: 'SUCCESS', pages: '2' }));
     fake.send(ue('FaxTxHangup', { status: 'FAILED', error: 'The call dropped prematurely', pages: '1' }));
-    expect(await t.result).toMatchObject({ status: 'failed', reason: 'fax_error', pages: 1 });
+    expect(await t.result).toMatchObject({ status: 'failed', reason: 'call_dropped', pages: 1 });
   });
 
   it('uses FaxResult when the leg hangs up without a hangup-handler event', async () => {
@@ -140,7 +218,7 @@ describe('trackFaxCall event logic', () => {
 
   it('ignores other calls and matches OriginateResponse with Uniqueid <unknown> by ActionID', async () => {
     const fake = new FakeAmi();
-    const t = trackFaxCall(fake, { channelId: 'c1', actionId: 'a1', deadlineMs: 1000 });
+    const t = trackFaxCall(fake, { channelId: 'c1', actionId: 'a1', deadlineMs: 1000, settleMs: 10 });
     fake.send({ event: 'OriginateResponse', response: 'Failure', reason: '5', uniqueid: 'other', actionid: 'a2' });
     fake.send(ue('FaxTxHangup', { uniqueid: 'other', status: 'SUCCESS' }));
     fake.send({ event: 'OriginateResponse', response: 'Failure', reason: '0', uniqueid: '<unknown>', actionid: 'a1' });

@@ -84,7 +84,7 @@ export class SipJobs {
    */
   async complete(jobId: string, offerId: string, agentId: string, r: JobResult): Promise<FaxJobRow | null> {
     const outcome: AttemptOutcome = r.status === 'success' ? { result: 'success' } : { result: 'failed', reason: r.reason ?? 'failed' };
-    const line = { failureDetail: r.status === 'failed' ? (r.faxError ?? null) : null, pagesSent: r.pages ?? null, bitrate: r.bitrate ?? null, remoteStationId: r.remoteStationId ?? null, providerRef: r.uniqueid ?? null };
+    const line = { failureDetail: r.status === 'failed' ? (r.faxError ?? null) : null, pagesSent: r.pages ?? null, bitrate: r.bitrate ?? null, remoteStationId: r.remoteStationId ?? null, t38: r.t38 ?? null, providerRef: r.uniqueid ?? null };
     return this.lifecycle.finishAttempt(jobId, outcome, line, { lease: { agentId, offerId } }, agentActor(agentId));
   }
 
