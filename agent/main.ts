@@ -37,6 +37,8 @@ export interface AgentOptions {
   downloadBackoff?: BackoffOptions;
   /** How long a finished call waits for a late AMI event (default 3000 ms). */
   callSettleMs?: number;
+  /** With AMI lost mid-call: how long until the outcome is declared unknown (default 25 s). */
+  callLostMs?: number;
   /** How long shutdown waits for result_ack of the last results (default 10 s, within the shutdown timeout). */
   resultFlushMs?: number;
 }
@@ -77,7 +79,7 @@ export async function startAgent(config: AgentConfig, options: AgentOptions = {}
   const runner = new JobRunner({
     journal, ami, send: (m) => edge.send(m), logger: log, metrics, maxChannels: config.maxChannels, spoolDir: config.spoolDir,
     asteriskSpoolDir: config.asteriskSpoolDir, paperSize: config.faxPaperSize, downloadBackoff: options.downloadBackoff,
-    dial: { channelTemplate: config.amiChannelTemplate, context: config.amiContext, deadlineMs: config.callDeadlineSeconds * 1000, settleMs: options.callSettleMs },
+    dial: { channelTemplate: config.amiChannelTemplate, context: config.amiContext, deadlineMs: config.callDeadlineSeconds * 1000, settleMs: options.callSettleMs, lostMs: options.callLostMs },
   });
   await runner.recover();
   const inbound = new InboundManager({

@@ -16,6 +16,8 @@ export interface DialSettings {
   /** Ring timeout of the Originate (default 60 s, never more than the deadline). */
   ringTimeoutMs?: number;
   settleMs?: number;
+  /** With AMI lost mid-call: how long until the outcome is declared unknown. */
+  lostMs?: number;
 }
 
 export interface DialRequest {
@@ -77,7 +79,7 @@ export async function dialFax(ami: DialAmi, s: DialSettings, r: DialRequest, onA
   }
   if (!ami.connected) return notDialled('AMI not connected');
   const actionId = ami.nextActionId();
-  const tracker = trackFaxCall(ami, { channelId: r.channelId, actionId, deadlineMs: s.deadlineMs, settleMs: s.settleMs });
+  const tracker = trackFaxCall(ami, { channelId: r.channelId, actionId, deadlineMs: s.deadlineMs, settleMs: s.settleMs, lostMs: s.lostMs });
   const onEvent = (e: AmiEvent): void => {
     if (e.event.toLowerCase() !== 'originateresponse' || (e.response ?? '').toLowerCase() !== 'success') return;
     if (e.uniqueid === r.channelId || e.actionid === actionId) onAnswered?.();
