@@ -10,6 +10,7 @@ import type { Journal, JournalEntry } from './journal.ts';
 import { errorMessage } from './logger.ts';
 import type { Logger } from './logger.ts';
 import { dialFax, toJobResult } from './outbound-call.ts';
+import { isT38NegotiationFailure, type T38Fallback } from './t38-fallback.ts';
 import type { DialAmi, DialSettings } from './outbound-call.ts';
 
 export interface ActiveJob {
@@ -39,6 +40,8 @@ export interface JobRunContext {
   downloadBackoff?: BackoffOptions;
   /** Called when the job enters or leaves the dialling phase (metrics). */
   onPhase: () => void;
+  /** Destinations that failed T.38 negotiation go out in audio next time. */
+  t38?: T38Fallback;
 }
 
 export function newActiveJob(jobId: string, offerId: string): ActiveJob {
@@ -77,9 +80,15 @@ export async function runJob(ctx: JobRunContext, job: ActiveJob, entry: Omit<Jou
     await ctx.journal.put({ jobId, offerId: job.offerId, state: 'dialing', to: entry.to, headerText: entry.headerText, channelId });
     ctx.log.info('dialling', { jobId, to: maskNumber(entry.to), pages });
     const faxFile = path.posix.join(ctx.asteriskSpoolDir, 'outbound', `${jobId}.tiff`);
-    const call = await dialFax(ctx.ami, ctx.dial, { jobId, to: entry.to, headerText: entry.headerText, faxFile, channelId }, () =>
+    const audioOnly = (await ctx.t38?.audioOnly(entry.to).catch(() => false)) ?? false;
+    const call = await dialFax(ctx.ami, ctx.dial, { jobId, to: entry.to, headerText: entry.headerText, faxFile, channelId, ...(audioOnly ? { faxOpts: 'F' } : {}) }, () =>
       sendProgress(ctx, job, 'transmitting', pages),
     );
+    if (audioOnly && call.t38 === undefined) call.t38 = false;
+    if (!audioOnly && isT38NegotiationFailure(call.faxError)) {
+      await ctx.t38?.recordNegotiationFailure(entry.to).catch((err: unknown) => ctx.log.warn('t38 memory not saved', { jobId, error: errorMessage(err) }));
+      ctx.log.info('T.38 negotiation failed; the next call to this number goes out in audio', { jobId, to: maskNumber(entry.to) });
+    }
     return toJobResult(call);
   } catch (err) {
     if (job.revoked || job.suspended) return undefined;

@@ -7,6 +7,7 @@ import type { AgentMessageBody, EdgeMessage, JobResult } from '../shared/agent-p
 import { maskNumber } from '../shared/phone.ts';
 import type { BackoffOptions } from './ami/backoff.ts';
 import { jobFiles, newActiveJob, runJob, sendProgress } from './job-run.ts';
+import { T38Fallback } from './t38-fallback.ts';
 import type { ActiveJob, JobRunContext } from './job-run.ts';
 import type { Journal, JournalEntry } from './journal.ts';
 import { errorMessage } from './logger.ts';
@@ -49,6 +50,7 @@ export class JobRunner {
     this.#ctx = {
       ...options, log: this.#log, outDir: path.join(options.spoolDir, 'outbound'),
       onPhase: () => (options.metrics.callsInFlight = this.callsInFlight),
+      t38: new T38Fallback(path.join(options.spoolDir, 't38-fallback.json')),
     };
   }
 

@@ -28,6 +28,8 @@ export interface DialRequest {
   /** TIFF path as Asterisk sees it. */
   faxFile: string;
   channelId: string;
+  /** SendFAX options for the dialplan's FAXOPTS (absent: the dialplan's default "f"; "F": audio only). */
+  faxOpts?: string;
 }
 
 /** What the call needs from the AMI client (AmiClient satisfies it). */
@@ -59,7 +61,7 @@ export function originateParams(s: DialSettings, r: DialRequest): OriginateParam
     priority: 1,
     timeoutMs: Math.min(s.ringTimeoutMs ?? 60_000, s.deadlineMs),
     // JOBID is what the reference dialplan publishes in its UserEvents; FAXBOT_JOB_ID is the explicit name.
-    variables: { FAXBOT_JOB_ID: r.jobId, JOBID: r.jobId, FAXFILE: r.faxFile, ...(header ? { FAXHEADER: header } : {}) },
+    variables: { FAXBOT_JOB_ID: r.jobId, JOBID: r.jobId, FAXFILE: r.faxFile, ...(header ? { FAXHEADER: header } : {}), ...(r.faxOpts ? { FAXOPTS: r.faxOpts } : {}) },
     channelId: r.channelId,
     ...(local ? { otherChannelId: `${r.channelId}-far` } : {}),
   };

@@ -31,6 +31,8 @@ export interface AmiReplay {
   finished(i: number): Promise<void>;
   /** Actions the client sent that the recording does not have (answered by script). */
   readonly unscripted: string[];
+  /** The same, as the packets' text. */
+  readonly unscriptedPackets: string[];
   close(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function startAmiReplay(opts: AmiReplayOptions): Promise<AmiReplay>
   const recordings = opts.recordings.map((f) => readTranscript(f));
   const shared = new Map<string, string>(Object.entries(opts.substitutions ?? {}));
   const unscripted: string[] = [];
+  const unscriptedPackets: string[] = [];
   const finishers: Array<{ promise: Promise<void>; resolve: () => void }> = recordings.map(() => {
     let resolve!: () => void;
     const promise = new Promise<void>((r) => (resolve = r));
@@ -71,7 +74,7 @@ export async function startAmiReplay(opts: AmiReplayOptions): Promise<AmiReplay>
     const index = connections++;
     const blocks = recordings[index];
     if (!blocks) return void socket.destroy();
-    void replay(socket, blocks, shared, opts, unscripted).finally(() => finishers[index]!.resolve());
+    void replay(socket, blocks, shared, opts, unscripted, unscriptedPackets).finally(() => finishers[index]!.resolve());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -83,6 +86,7 @@ export async function startAmiReplay(opts: AmiReplayOptions): Promise<AmiReplay>
     },
     finished: (i) => finishers[i]!.promise,
     unscripted,
+    unscriptedPackets,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
@@ -91,7 +95,7 @@ export async function startAmiReplay(opts: AmiReplayOptions): Promise<AmiReplay>
   };
 }
 
-async function replay(socket: net.Socket, blocks: TranscriptBlock[], shared: Map<string, string>, opts: AmiReplayOptions, unscripted: string[]): Promise<void> {
+async function replay(socket: net.Socket, blocks: TranscriptBlock[], shared: Map<string, string>, opts: AmiReplayOptions, unscripted: string[], unscriptedPackets: string[]): Promise<void> {
   const actionIds = new Map<string, string>();
   const incoming: Packet[] = [];
   let waiter: (() => void) | null = null;
@@ -119,6 +123,7 @@ async function replay(socket: net.Socket, blocks: TranscriptBlock[], shared: Map
     if (expectedActions.includes(action)) return false;
     const id = p.fields.get('actionid') ?? '';
     unscripted.push(action);
+    unscriptedPackets.push(p.text);
     if (action === 'ping') socket.write(`Response: Success\r\nActionID: ${id}\r\nPing: Pong\r\nTimestamp: ${(Date.now() / 1000).toFixed(6)}\r\n\r\n`);
     else if (action === 'coreshowchannels') {
       const up = opts.channelsUp?.() ?? [];

@@ -61,6 +61,29 @@ describe('the agent against recordings of a real Asterisk (PJSIP, T.38, shipped 
     for (const c of REPLAYED_OUTBOUND) expect(existsSync(path.join(DIR, `${c.file}.txt`)), c.file).toBe(true);
   });
 
+  it('T.38 policy: after T38_NEG_ERROR the next call to that number goes out in audio (FAXOPTS=F)', async () => {
+    const replay = await startAmiReplay({ recordings: [path.join(DIR, 'pjsip_far_no_t38.txt')], timeScale: 0.01 });
+    const edge = await FakeEdge.start({ tokens: [TOKEN] });
+    const spool = await mkdtemp(path.join(os.tmpdir(), 'faxbot-replay-'));
+    const loaded = loadAgentConfig(agentEnv(edge, { port: replay.port } as never, spool, { AMI_CHANNEL_TEMPLATE: PJSIP }));
+    if (!loaded.ok) throw new Error(loaded.problems.join('; '));
+    const agent = await startAgent(loaded.config, { ...FAST, callSettleMs: 200, logger: createLogger({ level: 'warn', write: () => undefined }) });
+    running = { agent, edge, replay, spool };
+    await edge.waitFor(() => agent.metrics.amiConnected, 5000, 'AMI login');
+    const first = edge.offer({ to: '+15550000008', headerText: 'Lab header' });
+    expect(await edge.waitFor(() => edge.find('result', (m) => m.jobId === first.jobId), 20_000)).toMatchObject({ faxError: 'T38_NEG_ERROR' });
+    // The recording holds one call; the second Originate is answered by script, and inspected.
+    const second = edge.offer({ to: '+15550000008', headerText: 'Lab header' });
+    await edge.waitFor(() => edge.find('result', (m) => m.jobId === second.jobId), 20_000);
+    const originate = replay.unscriptedPackets.find((p) => /^Action: Originate/im.test(p));
+    expect(originate).toMatch(/^Variable: FAXOPTS=F\r$/m);
+    // A first call to another number keeps T.38 with audio fallback (no FAXOPTS: the dialplan's "f").
+    const other = edge.offer({ to: '+15550000001', headerText: 'Lab header' });
+    await edge.waitFor(() => edge.find('result', (m) => m.jobId === other.jobId), 20_000);
+    const third = replay.unscriptedPackets.filter((p) => /^Action: Originate/im.test(p))[1];
+    expect(third).not.toMatch(/FAXOPTS/);
+  }, 40_000);
+
   for (const c of REPLAYED_OUTBOUND) {
     it(`${c.file}: ${JSON.stringify(c.expected)}`, async () => {
       const replay = await startAmiReplay({ recordings: [path.join(DIR, `${c.file}.txt`)], timeScale: 0.01 });
