@@ -14,11 +14,19 @@ import { errorMessage } from './logger.ts';
 import type { Logger } from './logger.ts';
 import type { AgentMetrics } from './metrics.ts';
 import type { DialAmi, DialSettings } from './outbound-call.ts';
+import { toJobResult } from './outbound-call.ts';
+import { trackFaxCall, type FaxCallResult } from './ami/fax-call.ts';
 
 type Offer = Extract<EdgeMessage, { type: 'offer' }>;
 type JobRef = { jobId: string; offerId: string };
 
 export const RESTART_FAX_ERROR = 'agent restarted during the call; outcome unknown';
+/** A re-attached call is awaited at least this long (its own deadline may be nearly spent). */
+const REATTACH_MIN_MS = 30_000;
+
+function lostResult(channelId: string | undefined): JobResult {
+  return { status: 'failed', reason: 'agent_lost_during_call', faxError: RESTART_FAX_ERROR, ...(channelId ? { uniqueid: channelId } : {}) };
+}
 
 export interface JobRunnerOptions {
   journal: Journal;
@@ -68,7 +76,13 @@ export class JobRunner {
     return this.#o.journal.all().filter((e) => e.state === 'done').length;
   }
 
-  /** Startup: `dialing` without a result -> failed, outcome unknown (never dialled again); `accepted` -> resumed later. */
+  /**
+   * Startup: `accepted` jobs are resumed later; a `dialing` job is never dialled again, but its call
+   * may still be up (Asterisk keeps it through our restart, and a new AMI session sees nothing of it
+   * until it ends): it is re-attached by its channel id and its real end events are awaited. If
+   * Asterisk says the channel is gone, or the call's deadline passes without an end, the outcome is
+   * reported unknown.
+   */
   async recover(): Promise<void> {
     // Asterisk reads the TIFFs from here: group-readable (run the agent with Asterisk's group, see agent/README.md).
     await mkdir(this.#ctx.outDir, { recursive: true, mode: 0o750 });
@@ -76,10 +90,47 @@ export class JobRunner {
     for (const e of this.#o.journal.all()) {
       if (e.state === 'accepted') this.#toResume.push(e);
       if (e.state !== 'dialing') continue;
-      const result: JobResult = { status: 'failed', reason: 'agent_lost_during_call', faxError: RESTART_FAX_ERROR, ...(e.channelId ? { uniqueid: e.channelId } : {}) };
-      await this.#o.journal.put({ jobId: e.jobId, offerId: e.offerId, state: 'done', channelId: e.channelId, result });
-      this.#o.metrics.jobs.failed += 1;
-      this.#log.warn('job was dialling when the agent stopped: reporting an unknown outcome, not dialling again', { jobId: e.jobId });
+      if (!e.channelId) {
+        const job = this.#track(e);
+        await this.#finish(job, lostResult(undefined), e.to);
+        this.#untrack(job);
+        continue;
+      }
+      const job = this.#track(e);
+      job.phase = 'dialing';
+      this.#log.warn('job was dialling when the agent stopped: re-attaching to its call, never dialling it again', { jobId: e.jobId });
+      void this.#reattach(e as JournalEntry & { channelId: string })
+        .then((result) => this.#finish(job, result, e.to))
+        .catch((err: unknown) => this.#log.error('re-attach failed', { jobId: e.jobId, error: errorMessage(err) }))
+        .finally(() => this.#untrack(job));
+    }
+  }
+
+  async #reattach(e: JournalEntry & { channelId: string }): Promise<JobResult> {
+    const ami = this.#o.ami;
+    const { dial } = this.#ctx;
+    const remaining = Math.max(REATTACH_MIN_MS, dial.deadlineMs - (Date.now() - e.updatedAt));
+    const tracker = trackFaxCall(ami, { channelId: e.channelId, deadlineMs: remaining, settleMs: dial.settleMs, lostMs: dial.lostMs });
+    let resolveGone!: (r: FaxCallResult) => void;
+    const gone = new Promise<FaxCallResult>((resolve) => (resolveGone = resolve));
+    const ask = (): void => {
+      void ami.channelExists?.(e.channelId).then((exists) => {
+        if (exists !== false) return; // up (its end will come) or cannot ask (wait for the end or the deadline)
+        tracker.cancel();
+        resolveGone({ status: 'failed' });
+      });
+    };
+    if (ami.connected) ask();
+    const onConnected = (): void => ask();
+    ami.on('connected', onConnected);
+    try {
+      const call = await Promise.race([tracker.result, gone]);
+      // No end seen (gone while we were away, or the deadline): the outcome cannot be known.
+      if (call.reason === 'timeout' || (!call.reason && call.status === 'failed')) return lostResult(e.channelId);
+      this.#log.info('re-attached call ended', { jobId: e.jobId, status: call.status, reason: call.reason });
+      return toJobResult({ ...call, uniqueid: e.channelId });
+    } finally {
+      ami.off('connected', onConnected);
     }
   }
 

@@ -119,6 +119,8 @@ export class SimSession {
       }
       case 'status':
         return this.#status(packet);
+      case 'coreshowchannels':
+        return this.#coreShowChannels(packet);
       case 'command':
         if (!this.#mayWrite('command')) return this.#error(packet, 'Permission denied');
         return this.#error(packet, 'Command not supported by the AMI simulator');
@@ -187,5 +189,17 @@ export class SimSession {
     const items = legs.map((e) => formatPacket([...e.pairs, ...idPair])).join('');
     const done = event('StatusComplete', 'call', [...idPair, ['EventList', 'Complete'], ['ListItems', String(legs.length)], ['Items', String(legs.length)]]);
     this.#socket.write(items + formatPacket(done.pairs.filter(([k]) => k !== 'Privilege')));
+  }
+
+  /** Scripted (no recording has it): the live legs as CoreShowChannel events (Uniqueid, Linkedid, Channel). */
+  #coreShowChannels(packet: Packet): void {
+    if (!this.#mayWrite('system', 'reporting')) return this.#error(packet, 'Permission denied');
+    const id = header(packet, 'ActionID');
+    const idPair: Pair[] = id === undefined ? [] : [['ActionID', id]];
+    const legs = this.#host.liveLegs();
+    this.#respond(packet, 'Success', [['EventList', 'start'], ['Message', 'Channels will follow']]);
+    const items = legs.map((e) => formatPacket([['Event', 'CoreShowChannel'], ...idPair, ...e.pairs.filter(([k]) => k !== 'Event' && k !== 'Privilege')])).join('');
+    const done = formatPacket([['Event', 'CoreShowChannelsComplete'], ...idPair, ['EventList', 'Complete'], ['ListItems', String(legs.length)]]);
+    this.#socket.write(items + done);
   }
 }
