@@ -20,6 +20,11 @@ export interface AmiReplayOptions {
   channelsUp?: () => string[];
   /** Extra recorded -> actual substitutions (e.g. a received file's path). */
   substitutions?: Record<string, string>;
+  /**
+   * Recorded client actions this client never sends (e.g. the lab's own `Hangup` mid-transfer, as an
+   * operator would): not awaited; what Asterisk answered and did next is replayed all the same.
+   */
+  skipActions?: string[];
 }
 
 export interface AmiReplay {
@@ -160,6 +165,11 @@ async function replay(socket: net.Socket, blocks: TranscriptBlock[], shared: Map
       for (const want of recorded) {
         const action = (want.fields.get('action') ?? '').toLowerCase();
         if (action === 'logoff') return; // the agent keeps its session: the recording ends here for it
+        if (opts.skipActions?.includes(action)) {
+          anchorAt = block.at;
+          anchorWall = Date.now();
+          continue;
+        }
         expectedActions = [action];
         // An action that was queued before it became expected is matched now.
         const early = incoming.findIndex((p) => (p.fields.get('action') ?? '').toLowerCase() === action);
