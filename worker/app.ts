@@ -7,7 +7,8 @@ import { authenticate } from './middleware/authenticate.ts';
 import { configGate } from './middleware/config-gate.ts';
 import { ensureSweeper } from './middleware/ensure-sweeper.ts';
 import { corsForConfiguredOrigins } from './middleware/cors.ts';
-import { notFound, onError } from './middleware/error-handler.ts';
+import { onError } from './middleware/error-handler.ts';
+import { notFoundOrMethodNotAllowed } from './middleware/method-not-allowed.ts';
 import { jsonBodyLimit } from './middleware/json-body-limit.ts';
 import { rateLimitByKey } from './middleware/rate-limit.ts';
 import { requestContext } from './middleware/request-context.ts';
@@ -41,7 +42,6 @@ export function createApp() {
   app.use('*', requestContext);
   app.use('*', ensureSweeper);
   app.onError(onError);
-  app.notFound(notFound);
   app.use('*', securityHeaders);
   app.use('*', corsForConfiguredOrigins);
   app.use('*', configGate);
@@ -72,5 +72,6 @@ export function createApp() {
   app.route('/inbound', getInbound);
   app.route('/agent', agentConnect);
   app.route('/agent', inboundUpload);
+  app.notFound(notFoundOrMethodNotAllowed(app));
   return app;
 }

@@ -38,6 +38,7 @@ const schema = z.object({
   PDF_TOKEN_SECRET: optionalString,
   PDF_TOKEN_TTL_MINUTES: int(60, 1, 24 * 60),
   MAX_FILE_SIZE_MB: int(10, 1, 100),
+  MAX_PAGES: int(200, 1, 10_000),
   DEFAULT_COUNTRY_CODE: z
     .string()
     .optional()
@@ -91,6 +92,8 @@ export interface Config {
   pdfTokenSecret?: string;
   pdfTokenTtlMinutes: number;
   maxFileSizeBytes: number;
+  /** Largest fax accepted, in pages (cover sheet included). */
+  maxPages: number;
   defaultCountryCode: string;
   pageSize: 'letter' | 'a4';
   backend: FaxBackendName;
@@ -187,6 +190,7 @@ export function parseConfig(raw: Record<string, unknown>): Config {
     pdfTokenSecret: v.PDF_TOKEN_SECRET,
     pdfTokenTtlMinutes: v.PDF_TOKEN_TTL_MINUTES,
     maxFileSizeBytes: v.MAX_FILE_SIZE_MB * 1024 * 1024,
+    maxPages: v.MAX_PAGES,
     defaultCountryCode: v.DEFAULT_COUNTRY_CODE.replace(/^\+/, ''),
     pageSize: v.PAGE_SIZE,
     backend: v.FAX_BACKEND,

@@ -20,6 +20,7 @@ export interface Env {
   PDF_TOKEN_SECRET?: string;
   PDF_TOKEN_TTL_MINUTES?: string;
   MAX_FILE_SIZE_MB?: string;
+  MAX_PAGES?: string;
   DEFAULT_COUNTRY_CODE?: string;
   PAGE_SIZE?: string;
   FAX_BACKEND?: string;

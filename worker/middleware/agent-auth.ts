@@ -1,5 +1,6 @@
 // Authenticates agents (routes under /agent/) with their own tokens: `Authorization: Bearer fba_...`.
 // Failed attempts count against the same per-IP limit as API keys, and are audited.
+import { redact } from '../../shared/redact.ts';
 import type { Context } from 'hono';
 import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
@@ -15,7 +16,7 @@ export async function authenticateAgent(c: Context<AppEnv>): Promise<VerifiedAge
   const [, verified] = await Promise.all([failures.assertNotBlocked(), c.get('services').agents.verify(token)]);
   if (!verified) {
     await failures.recordFailure();
-    c.executionCtx.waitUntil(audit(c, { action: 'agent.auth.failure', outcome: 'denied', details: { path: c.req.path } }).catch(() => {}));
+    c.executionCtx.waitUntil(audit(c, { action: 'agent.auth.failure', outcome: 'denied', details: { path: redact(c.req.path) } }).catch(() => {}));
     throw new ApiError(401, 'invalid_agent_token', 'The agent token is invalid, expired or revoked.');
   }
   return verified;

@@ -1,6 +1,7 @@
 // Authenticates every request that is not on the public allow-list: `Authorization: Bearer <key>`
 // or `X-API-Key: <key>`. The bootstrap API_KEY has every scope. Unauthenticated access exists only
 // with REQUIRE_API_KEY=false in development (config.ts refuses it elsewhere).
+import { redact } from '../../shared/redact.ts';
 import { createMiddleware } from 'hono/factory';
 import { SCOPES } from '../auth/scopes.ts';
 import type { AppEnv, Caller } from '../context.ts';
@@ -53,7 +54,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   if (!caller) {
     await failures.recordFailure();
     c.executionCtx.waitUntil(
-      audit(c, { action: 'auth.failure', outcome: 'denied', details: { reason: 'invalid_api_key', path: c.req.path } }).catch(() => {}),
+      audit(c, { action: 'auth.failure', outcome: 'denied', details: { reason: 'invalid_api_key', path: redact(c.req.path) } }).catch(() => {}),
     );
     throw new ApiError(401, 'invalid_api_key', 'The API key is invalid, expired or revoked.');
   }

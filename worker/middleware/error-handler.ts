@@ -1,7 +1,7 @@
 // The one error handler: ApiError -> its JSON body; Hono HTTP errors -> JSON with a stable code;
 // an unreachable database or document store -> 503 `database_unavailable` / `storage_unavailable`
 // with Retry-After; anything else -> 500 `internal_error` with the request id and no stack trace.
-import type { ErrorHandler, NotFoundHandler } from 'hono';
+import type { ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../context.ts';
 import { ApiError, type ErrorBody } from '../errors.ts';
@@ -52,14 +52,18 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   return res;
 };
 
-export const notFound: NotFoundHandler<AppEnv> = (c) =>
-  c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}`, request_id: c.get('requestId') } }, 404);
-
-/** Drizzle wraps driver errors as "Failed query: <sql> params: <values>"; log the cause, not the values. */
-function rootMessage(err: Error): string {
+/**
+ * Drizzle wraps driver errors as "Failed query: <sql> params: <values>"; log the innermost cause,
+ * whatever its type (a Neon socket failure's cause is an ErrorEvent, not an Error), and never a
+ * message that quotes SQL or parameters.
+ */
+export function rootMessage(err: unknown): string {
   let e: unknown = err;
-  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  for (let i = 0; i < 8 && e && typeof e === 'object' && (e as { cause?: unknown }).cause; i++) e = (e as { cause: unknown }).cause;
+  const name = (e as { name?: unknown } | null)?.name ?? (e as { constructor?: { name?: string } } | null)?.constructor?.name ?? typeof e;
+  const message = String((e as { message?: unknown } | null)?.message ?? '');
+  if (/failed query|params:|\b(insert|update|select|delete)\b[\s\S]*\b(into|from|set|where)\b/i.test(message)) return `${String(name)}: (database error, query not logged)`;
+  return `${String(name)}: ${message}`;
 }
 
 /** The innermost error's class name only: driver messages can quote SQL and parameters. */

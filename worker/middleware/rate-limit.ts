@@ -1,6 +1,7 @@
 // Per-key rate limits (after authentication) and the per-IP limit on failed authentication.
 // Counters live in RateLimiter Durable Objects, so limits hold across isolates. Responses carry
 // RateLimit-Limit / -Remaining / -Reset; refusals are 429 with Retry-After.
+import { redact } from '../../shared/redact.ts';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../context.ts';
@@ -52,7 +53,7 @@ export function authFailureLimiter(c: Context<AppEnv>) {
     async assertNotBlocked(): Promise<void> {
       const r = await stub.peek(limit, windowMs);
       if (!r.allowed) {
-        c.executionCtx.waitUntil(audit(c, { action: 'auth.blocked', outcome: 'denied', details: { path: c.req.path } }).catch(() => {}));
+        c.executionCtx.waitUntil(audit(c, { action: 'auth.blocked', outcome: 'denied', details: { path: redact(c.req.path) } }).catch(() => {}));
         tooMany(c, r, 'too_many_auth_failures', 'Too many failed authentication attempts from this address.');
       }
     },

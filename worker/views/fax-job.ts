@@ -28,8 +28,12 @@ export function presentAttempt(a: FaxAttemptRow) {
 export async function presentFaxJob(c: Context<AppEnv>, job: FaxJobRow, attempts: FaxAttemptRow[] = []) {
   const config = c.get('config');
   const base = config.publicApiUrl ?? new URL(c.req.url).origin;
+  // A response never carries more than the caller's scopes allow: the document link needs fax:read
+  // (a fax:send-only key gets the job, not a way to read the document).
+  const caller = c.get('caller');
+  const mayReadDocument = !!caller && caller.scopes.has('fax:read');
   const link =
-    config.pdfTokenSecret && !job.documentDeletedAt
+    mayReadDocument && config.pdfTokenSecret && !job.documentDeletedAt
       ? await documentUrl(base, `/fax/${job.id}/pdf`, config.pdfTokenSecret, job.id, config.pdfTokenTtlMinutes)
       : null;
   return {

@@ -23,6 +23,7 @@ describe('GET /admin/config (happy)', () => {
       auth: { mode: 'api_key', bootstrap_api_key: 'set' },
       limits: {
         max_file_size_bytes: inject('maxFileSizeMb') * 1024 * 1024,
+        max_pages: 200,
         json_body_limit_bytes: 64 * 1024,
         rate_limit_window_seconds: 60,
         max_requests_per_minute: 1_000_000,
@@ -43,6 +44,7 @@ describe('GET /admin/config (happy)', () => {
       security: { enforce_https: false, public_api_url: null, cors_origins: [], pdf_token_secret: 'set', pdf_token_ttl_minutes: 60 },
       audit: { enabled: true, retention_days: 365 },
       documents: { page_size: 'letter', default_country_code: '1' },
+      inbound: { enabled: true, via: 'sip_agents' },
       // The test worker's retry policy: short delays and FAX_MAX_DIALS=3 (test/support/global-setup.ts).
       retry_policy: { busy_delay_seconds: 1, no_answer_delay_seconds: 1, connected_delay_seconds: 1, max_tries: 3, max_dials: 3, job_expiry_minutes: 180, attempt_timeout_seconds: 1800 },
       problems: [],
@@ -119,11 +121,12 @@ describe('GET /admin/config (security)', () => {
     expect(body.error.code).toBe('invalid_api_key');
   });
 
-  it('is read-only: other methods are not routes', async () => {
+  it('is read-only: other methods are 405 with Allow', async () => {
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
       const res = await api('/admin/config', { method, headers: { 'content-type': 'application/json' }, body: '{"environment":"development"}' });
-      expect({ method, status: res.status }).toEqual({ method, status: 404 });
-      expect((await json(res)).error.code).toBe('not_found');
+      expect({ method, status: res.status }).toEqual({ method, status: 405 });
+      expect(res.headers.get('allow')).toBe('GET, HEAD');
+      expect((await json(res)).error.code).toBe('method_not_allowed');
     }
     expect((await getConfig()).body.environment).toBe('test');
   });

@@ -17,6 +17,7 @@ export const adminConfig = new Hono<AppEnv>().get('/', requireScope('keys:manage
     },
     limits: {
       max_file_size_bytes: cfg.maxFileSizeBytes,
+      max_pages: cfg.maxPages,
       json_body_limit_bytes: cfg.jsonBodyLimitBytes,
       rate_limit_window_seconds: cfg.rateLimits.windowSeconds,
       max_requests_per_minute: cfg.rateLimits.perKey,
@@ -43,7 +44,8 @@ export const adminConfig = new Hono<AppEnv>().get('/', requireScope('keys:manage
     },
     audit: { enabled: cfg.auditEnabled, retention_days: cfg.auditRetentionDays },
     documents: { page_size: cfg.pageSize, default_country_code: cfg.defaultCountryCode },
-    inbound: { enabled: false },
+    // Inbound faxes arrive through on-prem agents (SIP); the routes are always on.
+    inbound: { enabled: true, via: 'sip_agents' },
     retry_policy: {
       busy_delay_seconds: cfg.retry.busyDelayMs / 1000,
       no_answer_delay_seconds: cfg.retry.noAnswerDelayMs / 1000,

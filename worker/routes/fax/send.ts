@@ -34,13 +34,15 @@ export const sendFax = new Hono<AppEnv>().post(
       throw new ApiError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1-255 printable ASCII characters.');
     }
     const form = await readForm(c.req.raw);
+    rejectDuplicates(form);
     const to = field(form, 'to');
     if (to === undefined) throw new ApiError(400, 'missing_field', "The 'to' field is required.", { field: 'to' });
     const number = normalizeNumber(to, config.defaultCountryCode);
     if (!number.ok) throw new ApiError(400, 'invalid_number', `The 'to' number is not a valid fax number: ${number.reason}.`);
     const headerText = field(form, 'header_text')?.trim() || null;
-    if (headerText && (headerText.length > HEADER_TEXT_MAX || /[\x00-\x1f\x7f]/.test(headerText))) {
-      throw new ApiError(400, 'invalid_header_text', `header_text must be one line of at most ${HEADER_TEXT_MAX} characters.`);
+    if (headerText && (headerText.length > HEADER_TEXT_MAX || !/^[\x20-\x7e]+$/.test(headerText))) {
+      // What a fax header line can print: Asterisk's FAXOPT(headerinfo) and fax machines take ASCII.
+      throw new ApiError(400, 'invalid_header_text', `header_text must be one line of at most ${HEADER_TEXT_MAX} printable ASCII characters (a fax header cannot print others).`);
     }
     const site = field(form, 'site')?.trim() || caller.site || null;
     if (site && !/^[\w .:@/-]{1,100}$/.test(site)) throw new ApiError(400, 'invalid_site', 'site must be a site label (letters, digits, spaces, . _ : @ / -).');
@@ -63,6 +65,9 @@ export const sendFax = new Hono<AppEnv>().post(
 
     let document = await prepareDocument(upload, { pageSize: config.pageSize });
     const cover = hasCover(options.cover);
+    if (document.pages + (cover ? 1 : 0) > config.maxPages) {
+      throw new ApiError(422, 'too_many_pages', `The fax would have ${document.pages + (cover ? 1 : 0)} pages; MAX_PAGES is ${config.maxPages}.`, { pages: document.pages + (cover ? 1 : 0), max_pages: config.maxPages });
+    }
     if (cover) document = { ...document, ...(await withCoverPage(document.pdf, options.cover, { pageSize: config.pageSize, pages: document.pages })) };
     return acceptJob(
       c,
@@ -100,6 +105,15 @@ async function readForm(req: Request): Promise<FormData> {
   } catch (err) {
     if (err instanceof ApiError) throw err;
     throw new ApiError(400, 'invalid_multipart', 'The multipart body could not be parsed.');
+  }
+}
+
+/** Every field at most once: with two `to` or two `file` parts, which one was meant? */
+function rejectDuplicates(form: FormData): void {
+  const seen = new Set<string>();
+  for (const [name] of form.entries()) {
+    if (seen.has(name)) throw new ApiError(400, 'duplicate_field', `The '${name.slice(0, 40)}' field was sent more than once.`, { field: name.slice(0, 40) });
+    seen.add(name);
   }
 }
 

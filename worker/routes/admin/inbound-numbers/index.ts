@@ -13,7 +13,8 @@ import { LABEL } from '../api-keys/create.ts';
 const body = z.object({ owner: LABEL });
 
 function number(c: { req: { param(n: string): string | undefined } }, cc: string): string {
-  const r = normalizeNumber(decodeURIComponent(c.req.param('number') ?? ''), cc);
+  // Hono has decoded the path parameter already: decoding again turned `%25` into a 500.
+  const r = normalizeNumber(c.req.param('number') ?? '', cc);
   if (!r.ok) throw new ApiError(400, 'invalid_number', `Not a valid number: ${r.reason}.`);
   return r.e164;
 }
