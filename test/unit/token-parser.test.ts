@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseApiKeyToken } from '../../worker/auth/api-key-token.ts';
-import { presentedKey } from '../../worker/middleware/authenticate.ts';
+import { MALFORMED, presentedKey } from '../../worker/middleware/authenticate.ts';
 
 describe('parseApiKeyToken', () => {
   it('accepts exactly the issued format', () => {
@@ -25,20 +25,22 @@ describe('parseApiKeyToken', () => {
 });
 
 describe('presentedKey', () => {
-  it('reads Bearer and X-API-Key, and ignores other schemes', () => {
+  it('reads Bearer and X-API-Key; other schemes and several tokens are malformed credentials', () => {
     const h = (headers: Record<string, string>) => (name: string) => headers[name];
     expect(presentedKey(h({ authorization: 'Bearer abc' }))).toBe('abc');
     expect(presentedKey(h({ authorization: 'bearer   abc  ' }))).toBe('abc');
     expect(presentedKey(h({ 'x-api-key': ' abc ' }))).toBe('abc');
-    expect(presentedKey(h({ authorization: 'Basic abc' }))).toBeUndefined();
-    expect(presentedKey(h({ authorization: 'Bearer a b' }))).toBeUndefined();
+    expect(presentedKey(h({ authorization: 'Basic abc' }))).toBe(MALFORMED);
+    expect(presentedKey(h({ authorization: 'Bearer a b' }))).toBe(MALFORMED);
+    expect(presentedKey(h({ 'x-api-key': 'a b' }))).toBe(MALFORMED);
+    expect(presentedKey(h({}))).toBeUndefined();
   });
 
   it('never throws on arbitrary header values', () => {
     fc.assert(
       fc.property(fc.option(fc.string({ maxLength: 300 })), fc.option(fc.string({ maxLength: 300 })), (auth, key) => {
         const v = presentedKey((n) => (n === 'authorization' ? (auth ?? undefined) : (key ?? undefined)));
-        if (v !== undefined) expect(v).not.toMatch(/\s/);
+        if (typeof v === 'string') expect(v).not.toMatch(/\s/);
       }),
       { numRuns: 5000 },
     );

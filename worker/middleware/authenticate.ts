@@ -24,14 +24,19 @@ export const AGENT_ROUTE_PREFIX = '/agent/';
 
 const TOUCH_INTERVAL_MS = 60_000;
 
-export function presentedKey(header: (name: string) => string | undefined): string | undefined {
+/** A credential header that is present but not `Bearer <one token>` (two tokens, `Basic ...`). */
+export const MALFORMED = Symbol('malformed credentials');
+
+export function presentedKey(header: (name: string) => string | undefined): string | typeof MALFORMED | undefined {
   const auth = header('authorization');
-  if (auth) {
+  if (auth !== undefined && auth.trim() !== '') {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    return m ? m[1] : undefined;
+    return m ? m[1] : MALFORMED;
   }
-  const key = header('x-api-key')?.trim();
-  return key && !/\s/.test(key) ? key : undefined;
+  const raw = header('x-api-key');
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const key = raw.trim();
+  return /\s/.test(key) ? MALFORMED : key;
 }
 
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
@@ -49,6 +54,15 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     throw new ApiError(401, 'missing_api_key', 'Send an API key in the Authorization: Bearer header or X-API-Key.');
   }
   const failures = authFailureLimiter(c);
+  if (token === MALFORMED) {
+    // Credentials were sent, just not in a form we accept: a failed authentication, counted and audited.
+    await failures.assertNotBlocked();
+    await failures.recordFailure();
+    c.executionCtx.waitUntil(
+      audit(c, { action: 'auth.failure', outcome: 'denied', details: { reason: 'malformed_credentials', path: redact(c.req.path) } }).catch(() => {}),
+    );
+    throw new ApiError(401, 'invalid_api_key', 'The credentials are malformed: send one key as Authorization: Bearer <key> or X-API-Key: <key>.');
+  }
   // Checked in parallel with the key lookup, so honest callers pay no extra round trip.
   const [, caller] = await Promise.all([failures.assertNotBlocked(), resolveCaller(c, token)]);
   if (!caller) {

@@ -53,6 +53,24 @@ describe('POST /fax input at the door', () => {
   });
 });
 
+describe('malformed credentials', () => {
+  it('Basic or two tokens: 401 invalid_api_key, audited as a failed authentication (and counted)', async () => {
+    const key = await createKey(['fax:read']);
+    for (const authorization of [`Basic ${key.token}`, `Bearer ${key.token} ${key.token}`]) {
+      const res = await api('/fax', { key: null, headers: { authorization, 'x-request-id': `malformed-${key.id}` } });
+      expect(res.status).toBe(401);
+      expect((await json(res)).error.code).toBe('invalid_api_key');
+    }
+    let found = false;
+    for (let i = 0; i < 50 && !found; i++) {
+      const page = await json(await api('/admin/audit?action=auth.failure&limit=200'));
+      found = page.data.some((e: any) => e.details?.reason === 'malformed_credentials' && e.request_id === `malformed-${key.id}`);
+      if (!found) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(found).toBe(true);
+  });
+});
+
 describe('methods', () => {
   it('a wrong method on a known path is 405 with Allow; an unknown path stays 404', async () => {
     const res = await api('/fax/fax_abcdefghijklmnopqrstuvwx', { method: 'DELETE' });
