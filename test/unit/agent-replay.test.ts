@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { AMI_RECORDINGS, PJSIP_RECORDINGS } from '../support/ami-recordings.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadAgentConfig } from '../../agent/config.ts';
 import { createLogger } from '../../agent/logger.ts';
@@ -16,7 +17,7 @@ import { startAmiReplay, type AmiReplay } from '../support/ami-replay.ts';
 import { buildFaxTiff } from '../support/ami-simulator/tiff.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 
-const DIR = path.resolve(import.meta.dirname, '../../../shared/reference/ami/pjsip');
+const DIR = PJSIP_RECORDINGS;
 const PJSIP = 'PJSIP/{number}@trunk';
 const LOCAL = 'Local/{number}@faxbot-far';
 
@@ -31,7 +32,7 @@ interface Case {
   skipActions?: string[];
 }
 
-const LAB_DIR = path.resolve(import.meta.dirname, '../../../shared/reference/ami');
+const LAB_DIR = AMI_RECORDINGS;
 const LAB_OK = { status: 'success', pages: 2, bitrate: 14400, remoteStationId: 'LAB-RX-5551000' };
 
 /** Recording -> the outcome a real Asterisk produced (pjsip/README.md). */
@@ -75,7 +76,7 @@ afterEach(async () => {
 
 describe('the agent against recordings of a real Asterisk (PJSIP, T.38, shipped dialplan)', () => {
   it('has the recordings', () => {
-    // Fail loudly, never skip: CI must have shared/reference/ami/pjsip.
+    // Fail loudly, never skip: the recordings are vendored in test/fixtures/asterisk-ami.
     expect(existsSync(DIR), `missing recordings in ${DIR}`).toBe(true);
     for (const c of REPLAYED_OUTBOUND) expect(existsSync(path.join(c.lab ? LAB_DIR : DIR, `${c.file}.txt`)), c.file).toBe(true);
   });

@@ -8,12 +8,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { AMI_RECORDINGS, PJSIP_RECORDINGS } from '../support/ami-recordings.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { agentEnv, TOKEN } from '../agent/harness.ts';
 import { FakeEdge } from '../agent/fake-edge.ts';
 import { startAmiReplay, type AmiReplay } from '../support/ami-replay.ts';
 
-const DIR = path.resolve(import.meta.dirname, '../../../shared/reference/ami/pjsip');
+const DIR = PJSIP_RECORDINGS;
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 let cleanup: Array<() => Promise<void>> = [];

@@ -3,12 +3,13 @@
 // a client that acts before logging in, which ours never does; the AMI simulator is held to that
 // recording instead (ami-simulator.test.ts).
 import path from 'node:path';
+import { AMI_RECORDINGS, PJSIP_RECORDINGS } from '../support/ami-recordings.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AmiClient } from '../../agent/ami/client.ts';
 import { AmiActionError } from '../../agent/ami/errors.ts';
 import { startAmiReplay, type AmiReplay } from '../support/ami-replay.ts';
 
-const DIR = path.resolve(import.meta.dirname, '../../../shared/reference/ami');
+const DIR = AMI_RECORDINGS;
 let replay: AmiReplay | undefined;
 let client: AmiClient | undefined;
 afterEach(async () => {

@@ -1,4 +1,4 @@
-// The AMI simulator replayed against the real Asterisk 22 transcripts (../shared/reference/ami): login
+// The AMI simulator replayed against the real Asterisk 22 transcripts (test/fixtures/asterisk-ami): login
 // exchanges byte for byte, call event sequences and field names per leg, permissions, inbound TIFF.
 import net from 'node:net';
 import path from 'node:path';
@@ -7,19 +7,18 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startAmiSimulator } from '../support/ami-simulator/index.ts';
 import type { AmiSimulator } from '../support/ami-simulator/index.ts';
 import { readTranscript, transcriptPackets } from '../support/ami-simulator/transcript.ts';
+import { AMI_RECORDINGS } from '../support/ami-recordings.ts';
 import { formatPacket, header, parseLines } from '../support/ami-simulator/wire.ts';
 import type { Packet } from '../support/ami-simulator/wire.ts';
 import { AmiClient } from '../../agent/ami/client.ts';
 import type { AmiEvent } from '../../agent/ami/client.ts';
 
-// The recorded material lives beside the repository: <repo>/../shared/reference/ami.
-const REF = fileURLToPath(new URL('../../../shared/reference/ami/', import.meta.url));
-const haveRef = existsSync(path.join(REF, 'fax_ok.txt'));
+// The recordings are vendored in test/fixtures/asterisk-ami (a copy of shared/reference/ami).
+const REF = `${AMI_RECORDINGS}/`;
 let sim: AmiSimulator;
 let spool: string;
 
@@ -82,7 +81,11 @@ async function converse(name: string, secret = 'faxbotsecret'): Promise<void> {
   c.socket.destroy();
 }
 
-describe.skipIf(!haveRef)('login and errors, byte for byte', () => {
+it('has the recordings (never skipped: missing recordings fail)', () => {
+  expect(existsSync(path.join(REF, 'fax_ok.txt'))).toBe(true);
+});
+
+describe('login and errors, byte for byte', () => {
   it.each(['login_plain', 'login_md5', 'ping_before_login'])('%s', (name) => converse(name));
   it.each(['login_bad', 'login_bad_md5'])('%s: Authentication failed after the delay, then EOF', (name) =>
     converse(name, 'wrong-secret'),
@@ -145,7 +148,7 @@ async function replayCall(name: string) {
   return { ref, got: c.packets(), tx: header(originate, 'ChannelId')!, rx: header(originate, 'OtherChannelId')! };
 }
 
-describe.skipIf(!haveRef)('outbound calls replayed against the real transcripts', () => {
+describe('outbound calls replayed against the real transcripts', () => {
   it.each([
     'fax_ok', 'fax_ok_rxhold', 'fax_ok_status', 'fax_hangup_tx', 'far_busy', 'far_congestion', 'far_noanswer_ringing',
     'far_nosuchcontext',
