@@ -25,18 +25,20 @@ describe('GET /admin/api-keys (errors)', () => {
     expect((await listKeys(`?owner=${encodeURIComponent(key.owner)}`)).map((r) => r.id)).toEqual([key.id]);
   });
 
-  it('GET /admin/api-keys/:id is not a route -> 404 not_found JSON', async () => {
+  it('GET /admin/api-keys/:id is not a route (only DELETE is) -> 405 with Allow', async () => {
     const key = await createKey(['fax:read']);
     const res = await api(`/admin/api-keys/${key.id}`);
-    expect(res.status).toBe(404);
-    expect((await errorBody(res)).error.code).toBe('not_found');
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('DELETE');
+    expect((await errorBody(res)).error.code).toBe('method_not_allowed');
   });
 
-  it('unsupported methods on the collection -> 404 not_found JSON', async () => {
+  it('unsupported methods on the collection -> 405 with Allow', async () => {
     for (const method of ['PUT', 'PATCH']) {
       const res = await api('/admin/api-keys', { method, headers: { 'content-type': 'application/json' }, body: '{}' });
-      expect(res.status, method).toBe(404);
-      expect((await errorBody(res)).error.code).toBe('not_found');
+      expect(res.status, method).toBe(405);
+      expect(res.headers.get('allow')?.split(', ').sort()).toEqual(['GET', 'HEAD', 'POST']);
+      expect((await errorBody(res)).error.code).toBe('method_not_allowed');
     }
   });
 });

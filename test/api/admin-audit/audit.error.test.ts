@@ -56,11 +56,12 @@ describe('GET /admin/audit (errors)', () => {
     expect(page.data).toEqual([]);
   });
 
-  it('only GET exists: POST and DELETE are not routes', async () => {
+  it('only GET exists: POST, DELETE and PUT are 405 with Allow', async () => {
     for (const method of ['POST', 'DELETE', 'PUT']) {
       const res = await api('/admin/audit', { method, headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(res.headers.get('allow')).toBe('GET, HEAD');
       const { status, code } = await errorOf(res);
-      expect({ method, status, code }).toEqual({ method, status: 404, code: 'not_found' });
+      expect({ method, status, code }).toEqual({ method, status: 405, code: 'method_not_allowed' });
     }
   });
 });

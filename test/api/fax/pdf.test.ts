@@ -18,7 +18,7 @@ describe('GET /fax/:id/pdf', () => {
   });
 
   it('works through the signed URL without a key', async () => {
-    const key = await createKey(['fax:send']);
+    const key = await createKey(['fax:send', 'fax:read']);
     const job = await json(await sendFax(key.token, { to: '+15555550171', file: await makePdf(1) }));
     expect(job.pdf_url_expires_at).not.toBeNull();
     const res = await fetch(local(job.pdf_url));
@@ -27,7 +27,7 @@ describe('GET /fax/:id/pdf', () => {
   });
 
   it('rejects tampered, expired and cross-job tokens', async () => {
-    const key = await createKey(['fax:send']);
+    const key = await createKey(['fax:send', 'fax:read']);
     const a = await json(await sendFax(key.token, { to: '+15555550172', file: await makePdf(1) }));
     const b = await json(await sendFax(key.token, { to: '+15555550173', file: await makePdf(1) }));
     const url = new URL(local(a.pdf_url));
