@@ -4,7 +4,7 @@
 import type { FaxAttemptRow, FaxJobRow } from '../db/schema.ts';
 import type { JobLifecycle } from '../lifecycle/job-lifecycle.ts';
 import type { FaxBackend, PollResult } from './fax-backend.ts';
-import { SANDBOX_NUMBERS } from './sandbox-numbers.ts';
+import { SANDBOX_NUMBERS, sandboxSuccess } from './sandbox-numbers.ts';
 
 /**
  * Another call to the same number is in flight: look again after this long at the latest. The
@@ -36,7 +36,7 @@ export class SandboxBackend implements FaxBackend {
     if (Date.now() < ready) return { recheckAt: new Date(ready) };
     const script = SANDBOX_NUMBERS[job.toNumber];
     const pages = job.pages ?? 1;
-    return { outcome: script ? script.attempt(attempt.number, pages) : { result: { result: 'success' }, line: { pagesSent: pages, bitrate: 14400, remoteStationId: 'SANDBOX', t38: true } } };
+    return { outcome: script ? script.attempt(attempt.number, pages) : sandboxSuccess(pages) };
   }
 
   async cancel(): Promise<void> {}

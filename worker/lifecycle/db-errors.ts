@@ -8,7 +8,8 @@ interface PgLikeError {
   cause?: unknown;
 }
 
-function* chain(err: unknown): Generator<PgLikeError> {
+/** An error and its causes, whatever their type (a Neon socket failure's cause is an ErrorEvent). */
+export function* chain(err: unknown): Generator<PgLikeError> {
   let e: unknown = err;
   for (let i = 0; i < 8 && e && typeof e === 'object'; i++) {
     yield e as PgLikeError;

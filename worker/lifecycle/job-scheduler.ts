@@ -51,9 +51,10 @@ export class JobScheduler extends DurableObject<Env> {
       const db = () => handle.db;
       const agents = new AgentRepository(db);
       const lifecycle = createLifecycle(db, config);
-      let result = await sweep({ db, lifecycle, backend: (name) => createBackend(name, this.env, config, agents) });
+      const deps = { db, lifecycle, backend: (name: string) => createBackend(name, this.env, config, agents) };
+      let result = await sweep(deps);
       // A full batch means more is due now.
-      for (let i = 0; i < 5 && result.processed >= 100; i++) result = await sweep({ db, lifecycle, backend: (name) => createBackend(name, this.env, config, agents) });
+      for (let i = 0; i < 5 && result.processed >= 100; i++) result = await sweep(deps);
       const now = Date.now();
       const next = result.nextWakeAt ? Math.min(result.nextWakeAt.getTime(), now + SWEEP_HEARTBEAT_MS) : now + SWEEP_HEARTBEAT_MS;
       await this.ctx.storage.setAlarm(Math.max(next, now + MIN_DELAY_MS));

@@ -25,6 +25,11 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   attemptTimeoutMs: 1800_000,
 };
 
+interface FailureClass {
+  retry: 'busy' | 'no_answer' | 'connected' | 'never';
+  connected: boolean;
+}
+
 /** How each failure reason is treated. `connected`: the call reached a fax machine. */
 export const FAILURE_CLASSES = {
   busy: { retry: 'busy', connected: false },
@@ -39,7 +44,7 @@ export const FAILURE_CLASSES = {
   rejected: { retry: 'never', connected: false },
   invalid_number: { retry: 'never', connected: false },
   conversion_failed: { retry: 'never', connected: false },
-} as const satisfies Record<string, { retry: 'busy' | 'no_answer' | 'connected' | 'never'; connected: boolean }>;
+} as const satisfies Record<string, FailureClass>;
 
 export type FailureReason = keyof typeof FAILURE_CLASSES;
 
@@ -69,8 +74,8 @@ export function isConnected(outcome: AttemptOutcome): boolean {
   return outcome.connected ?? classOf(outcome.reason).connected;
 }
 
-function classOf(reason: string): { retry: 'busy' | 'no_answer' | 'connected' | 'never'; connected: boolean } {
-  return (FAILURE_CLASSES as Record<string, { retry: 'busy' | 'no_answer' | 'connected' | 'never'; connected: boolean }>)[reason] ?? FAILURE_CLASSES.failed;
+function classOf(reason: string): FailureClass {
+  return (FAILURE_CLASSES as Record<string, FailureClass>)[reason] ?? FAILURE_CLASSES.failed;
 }
 
 export function decide(outcome: AttemptOutcome, job: JobCounters, policy: RetryPolicy, now: Date): Decision {

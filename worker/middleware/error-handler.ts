@@ -7,7 +7,7 @@ import type { AppEnv } from '../context.ts';
 import { ApiError, type ErrorBody } from '../errors.ts';
 import { log } from '../lib/log.ts';
 import { StorageError } from '../services/s3-document-store.ts';
-import { isDatabaseUnavailable } from '../lifecycle/db-errors.ts';
+import { chain, isDatabaseUnavailable } from '../lifecycle/db-errors.ts';
 
 /** Seconds a client should wait before retrying after an outage answer. */
 export const OUTAGE_RETRY_AFTER_SECONDS = 5;
@@ -58,18 +58,21 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
  * message that quotes SQL or parameters.
  */
 export function rootMessage(err: unknown): string {
-  let e: unknown = err;
-  for (let i = 0; i < 8 && e && typeof e === 'object' && (e as { cause?: unknown }).cause; i++) e = (e as { cause: unknown }).cause;
-  const name = (e as { name?: unknown } | null)?.name ?? (e as { constructor?: { name?: string } } | null)?.constructor?.name ?? typeof e;
+  const e = rootCause(err);
+  const name = (e as { name?: unknown } | null)?.name ?? rootName(err);
   const message = String((e as { message?: unknown } | null)?.message ?? '');
   if (/failed query|params:|\b(insert|update|select|delete)\b[\s\S]*\b(into|from|set|where)\b/i.test(message)) return `${String(name)}: (database error, query not logged)`;
   return `${String(name)}: ${message}`;
 }
 
+function rootCause(err: unknown): unknown {
+  let last: unknown = err;
+  for (const e of chain(err)) last = e;
+  return last;
+}
+
 /** The innermost error's class name only: driver messages can quote SQL and parameters. */
 function rootName(err: unknown): string {
-  let e: unknown = err;
-  for (let i = 0; i < 8 && e && typeof e === 'object' && 'cause' in e && (e as { cause?: unknown }).cause; i++) e = (e as { cause: unknown }).cause;
-  const name = (e as { constructor?: { name?: string } } | null)?.constructor?.name;
-  return name ?? typeof e;
+  const e = rootCause(err);
+  return (e as { constructor?: { name?: string } } | null)?.constructor?.name ?? typeof e;
 }
