@@ -3,7 +3,7 @@
 // all three). 5xx/429/network errors retry forever with jittered backoff; other 4xx park the files in failed/.
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { maskNumber } from '../shared/phone.ts';
+import { maskNumber } from '../shared/mask-number.ts';
 import { backoffDelay } from './ami/backoff.ts';
 import type { BackoffOptions } from './ami/backoff.ts';
 import type { AmiEvent } from './ami/client.ts';

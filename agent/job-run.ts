@@ -3,7 +3,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { AgentMessageBody, JobResult } from '../shared/agent-protocol.ts';
-import { maskNumber } from '../shared/phone.ts';
+import { maskNumber } from '../shared/mask-number.ts';
 import type { BackoffOptions } from './ami/backoff.ts';
 import { convertPdfToTiff, DocumentError, downloadDocument } from './document.ts';
 import type { Journal, JournalEntry } from './journal.ts';

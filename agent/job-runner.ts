@@ -4,7 +4,7 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { AgentMessageBody, EdgeMessage, JobResult } from '../shared/agent-protocol.ts';
-import { maskNumber } from '../shared/phone.ts';
+import { maskNumber } from '../shared/mask-number.ts';
 import type { BackoffOptions } from './ami/backoff.ts';
 import { jobFiles, newActiveJob, runJob, sendProgress } from './job-run.ts';
 import { T38Fallback } from './t38-fallback.ts';

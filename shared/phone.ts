@@ -53,11 +53,4 @@ function nationalToInternational(national: string, defaultCountryCode: unknown):
   return { ok: true, e164: `+${cc}${withoutTrunk}` };
 }
 
-/**
- * Masks a number down to its last 4 digits: '+15551234567' -> '***4567'.
- * Inputs with fewer than 7 digits (too short to be a phone number, where 4 digits would reveal most of it) -> '***'.
- */
-export function maskNumber(e164OrAny: string): string {
-  const digits = typeof e164OrAny === 'string' ? e164OrAny.replace(/\D/g, '') : '';
-  return digits.length >= 7 ? `***${digits.slice(-4)}` : '***';
-}
+export { maskNumber } from './mask-number.ts';

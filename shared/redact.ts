@@ -1,6 +1,6 @@
 // Scrubs secrets and PHI-prone phone numbers out of free text before it is logged.
 // Masks Bearer credentials, Faxbot API/agent tokens (fbk_/fba_) and any 7+ digit run that could be a phone number.
-import { maskNumber } from './phone.ts';
+import { maskNumber } from './mask-number.ts';
 
 // "Bearer <b64token>" anywhere (Authorization headers, dumped request objects, error strings).
 const BEARER = /\bBearer\s+[A-Za-z0-9\-._~+/]+=*/gi;
