@@ -1,5 +1,16 @@
-// Phone number normalisation to strict E.164 (+ and 7-15 digits) and masking for logs and UIs.
-// Pure string handling: never throws, so it is safe on any user input.
+// Phone number normalisation to E.164 against the real numbering plan (libphonenumber-js metadata):
+// the country calling code must exist and the national number must have a possible length for it.
+// "Possible", not "valid": fictional ranges such as the +1 555 01xx test numbers keep working.
+// Never throws, so it is safe on any user input; every refusal says why.
+import {
+  parsePhoneNumberWithError,
+  validatePhoneNumberLength,
+  ParseError,
+  getCountries,
+  getCountryCallingCode,
+} from 'libphonenumber-js/min';
+
+export { maskNumber } from './mask-number.ts';
 
 export type NormalizeResult = { ok: true; e164: string } | { ok: false; reason: string };
 
@@ -7,10 +18,20 @@ const E164 = /^\+[1-9]\d{6,14}$/;
 // Whitespace (incl. NBSP, tabs, zero-width space) and the usual visual separators.
 const SEPARATORS = /[\s\u200B\u2060\-.()\u2010-\u2015\u2212]/g;
 const LETTER = /\p{L}/u;
+// "+44 (0) 20 …": the trunk prefix written in brackets after the country code is dropped.
+const BRACKETED_TRUNK = /^(\s*\+\s*\d{1,3})\s*\(\s*0\s*\)/;
+
+let callingCodes: Set<string> | undefined;
+
+/** Country calling codes of the numbering plan ('1', '44', …) for geographic regions. */
+export function isKnownCallingCode(code: string): boolean {
+  callingCodes ??= new Set(getCountries().map((country) => getCountryCallingCode(country)));
+  return callingCodes.has(code.replace(/^\+/, ''));
+}
 
 export function normalizeNumber(input: string, defaultCountryCode: string): NormalizeResult {
   if (typeof input !== 'string') return { ok: false, reason: 'number must be a string' };
-  const compact = input.replace(SEPARATORS, '');
+  const compact = input.replace(BRACKETED_TRUNK, '$1').replace(SEPARATORS, '');
   if (compact === '') return { ok: false, reason: 'number is empty' };
   if (LETTER.test(compact)) return { ok: false, reason: 'number contains letters' };
   if (!/\d/.test(compact)) return { ok: false, reason: 'number has no digits' };
@@ -19,38 +40,58 @@ export function normalizeNumber(input: string, defaultCountryCode: string): Norm
       ? { ok: false, reason: "'+' is only allowed at the start" }
       : { ok: false, reason: 'number contains invalid characters' };
   }
-
-  let digits: string;
-  if (compact.startsWith('+')) {
-    digits = compact.slice(1);
-  } else if (compact.startsWith('00')) {
-    digits = compact.slice(2);
-  } else {
-    const national = nationalToInternational(compact, defaultCountryCode);
-    if (!national.ok) return national;
-    digits = national.e164.slice(1);
+  // 00 is the international prefix in most of the world: 0044 … = +44 ….
+  const international = compact.startsWith('+') ? compact : compact.startsWith('00') ? `+${compact.slice(2)}` : null;
+  if (international !== null) {
+    const digits = international.slice(1);
+    if (digits === '') return { ok: false, reason: 'number is empty' };
+    if (digits.startsWith('0')) return { ok: false, reason: 'country code cannot start with 0' };
+    if (digits.length > 15) return { ok: false, reason: 'number is too long (E.164 allows at most 15 digits)' };
+    return checkPlan(international, {});
   }
+  const cc = typeof defaultCountryCode === 'string' ? defaultCountryCode.trim().replace(/^\+/, '') : '';
+  if (!/^[1-9]\d{0,2}$/.test(cc) || !isKnownCallingCode(cc)) {
+    return { ok: false, reason: 'no valid default country code for a national number' };
+  }
+  return checkPlan(compact, { defaultCallingCode: cc });
+}
 
-  if (digits === '') return { ok: false, reason: 'number is empty' };
-  if (digits.startsWith('0')) return { ok: false, reason: 'country code cannot start with 0' };
-  if (digits.length < 7) return { ok: false, reason: 'number is too short' };
-  if (digits.length > 15) return { ok: false, reason: 'number is too long (E.164 allows at most 15 digits)' };
-  const e164 = `+${digits}`;
+function checkPlan(text: string, options: { defaultCallingCode?: string }): NormalizeResult {
+  let parsed;
+  try {
+    parsed = parsePhoneNumberWithError(text, options);
+  } catch (err) {
+    const code = err instanceof ParseError ? err.message : 'NOT_A_NUMBER';
+    if (code === 'INVALID_COUNTRY') {
+      const start = /^\+(\d{1,3})/.exec(text)?.[1];
+      return { ok: false, reason: start ? `unknown country calling code (no country's code starts the number +${start}…)` : 'unknown country calling code' };
+    }
+    if (code === 'TOO_SHORT') return { ok: false, reason: 'number is too short' };
+    if (code === 'TOO_LONG') return { ok: false, reason: 'number is too long' };
+    return { ok: false, reason: 'not a phone number' };
+  }
+  const cc = parsed.countryCallingCode;
+  const digits = parsed.nationalNumber.length;
+  const region = cc === '1' ? '+1 (North America)' : `+${cc}`;
+  switch (validatePhoneNumberLength(text, options)) {
+    case undefined:
+      break;
+    case 'TOO_SHORT':
+      return { ok: false, reason: `number is too short for ${region} (${digits} national digits)` };
+    case 'TOO_LONG':
+      return { ok: false, reason: `number is too long for ${region} (${digits} national digits)` };
+    default:
+      return { ok: false, reason: `${digits} national digits is not a possible length for ${region}` };
+  }
+  if (!parsed.isPossible()) return { ok: false, reason: `not a possible number for ${region}` };
+  if (text.startsWith('+')) {
+    // International input: the plan may strip a national prefix. A trunk 0 (+44 020 …) is dropped, as
+    // dialling it after the country code fails; any other rewrite (carrier codes) is not ours to guess.
+    const written = text.slice(1 + cc.length);
+    if (written !== parsed.nationalNumber && written !== `0${parsed.nationalNumber}`) {
+      return { ok: false, reason: `the digits after ${region} include a national or carrier prefix; write the number as dialled from abroad` };
+    }
+  }
+  const e164 = parsed.number;
   return E164.test(e164) ? { ok: true, e164 } : { ok: false, reason: 'not a valid E.164 number' };
 }
-
-/** Completes a national number (digits only) with the default country code; result is not yet length-checked. */
-function nationalToInternational(national: string, defaultCountryCode: unknown): NormalizeResult {
-  const cc = typeof defaultCountryCode === 'string' ? defaultCountryCode.trim().replace(/^\+/, '') : '';
-  if (!/^[1-9]\d{0,2}$/.test(cc)) return { ok: false, reason: 'no valid default country code for a national number' };
-  if (cc === '1') {
-    if (national.length === 10) return { ok: true, e164: `+1${national}` };
-    if (national.length === 11 && national.startsWith('1')) return { ok: true, e164: `+${national}` };
-    return { ok: false, reason: 'North American numbers need 10 digits (or 11 starting with 1)' };
-  }
-  const withoutTrunk = national.startsWith('0') ? national.slice(1) : national;
-  if (withoutTrunk === '') return { ok: false, reason: 'number is too short' };
-  return { ok: true, e164: `+${cc}${withoutTrunk}` };
-}
-
-export { maskNumber } from './mask-number.ts';

@@ -1,6 +1,7 @@
 // Parses the worker's environment into a typed configuration once per isolate, with defaults.
 // Problems are collected (names only, never values) so the app can refuse to serve a broken setup.
 import { z } from 'zod';
+import { isKnownCallingCode } from '../shared/phone.ts';
 import type { Env } from './env.ts';
 import { productionProblems } from './security/production-profile.ts';
 import type { RetryPolicy } from './lifecycle/retry-policy.ts';
@@ -43,7 +44,12 @@ const schema = z.object({
     .string()
     .optional()
     .default('1')
-    .pipe(z.string().regex(/^\+?[1-9]\d{0,2}$/, 'a country calling code such as 1 or 44')),
+    .pipe(
+      z
+        .string()
+        .regex(/^\+?[1-9]\d{0,2}$/, 'a country calling code such as 1 or 44')
+        .refine(isKnownCallingCode, 'a country calling code that exists (1, 44, 49, …)'),
+    ),
   PAGE_SIZE: z.enum(['letter', 'a4']).optional().default('letter'),
   FAX_BACKEND: z.enum(FAX_BACKENDS).optional().default('sandbox'),
   SANDBOX_STEP_MS: int(1500, 0, 60_000),

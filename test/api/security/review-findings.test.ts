@@ -51,6 +51,24 @@ describe('POST /fax input at the door', () => {
       expect((await json(res)).error.code).toBe('invalid_header_text');
     }
   });
+
+  it('numbers are checked against the numbering plan, and a refusal says why', async () => {
+    const key = await createKey(['fax:send', 'fax:read']);
+    const refused: Array<[string, string]> = [
+      ['+1 555 0100', 'too short for +1'],
+      ['+999 123 456 789', 'unknown country calling code'],
+      ['+44 20 7946 0958 123', 'too long for +44'],
+    ];
+    for (const [to, why] of refused) {
+      const res = await sendFax(key.token, { to, file: await makePdf(1) });
+      expect(res.status, to).toBe(400);
+      const { error } = await json(res);
+      expect(error.code).toBe('invalid_number');
+      expect(error.message).toContain(why);
+    }
+    const uk = await json(await sendFax(key.token, { to: '+44 (0) 20 7946 0958', file: await makePdf(1) }));
+    expect(uk.to).toBe('+442079460958');
+  });
 });
 
 describe('malformed credentials', () => {
