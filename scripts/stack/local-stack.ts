@@ -44,9 +44,9 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
     await migrateDatabase(databaseUrl);
     const vars: Record<string, string> = { DATABASE_URL: databaseUrl };
 
-    const { hostname, port } = new URL(databaseUrl);
+    const { hostname } = new URL(databaseUrl);
     if (!/\.neon\.tech$/.test(hostname)) {
-      const proxy: WsProxy = await startWsProxy({ allow: [`${hostname}:${port || 5432}`] });
+      const proxy: WsProxy = await startWsProxy({ databaseUrl });
       closers.push(() => proxy.close());
       vars.DATABASE_WS_PROXY = `127.0.0.1:${proxy.port}/v1`;
     }

@@ -1,39 +1,27 @@
-// WebSocket -> TCP proxy: lets the Neon serverless driver (which speaks Postgres over WebSockets)
-// reach a plain PostgreSQL server or embedded PGlite in development and tests.
-// Only addresses on the allow-list can be reached, so the proxy cannot be used to open arbitrary sockets.
-import net from 'node:net';
+// WebSocket proxy for the Neon serverless driver (Postgres over WebSockets) in development, tests and
+// benchmarks, in front of a plain PostgreSQL server or embedded PGlite. It pools sessions the way
+// Neon's proxy or Hyperdrive do in production (pg-session-pool.ts): a request's connection costs one
+// pipelined round trip on a warm backend, not a TCP connect, a backend fork and SCRAM's 4,096 rounds.
+// It reaches only the one database it was started for, so it cannot be used to open arbitrary sockets.
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { servePooledSession } from './pg-frontend.ts';
+import { createSessionPool } from './pg-session-pool.ts';
 
 export interface WsProxy {
   port: number;
   close(): Promise<void>;
 }
 
-export async function startWsProxy(opts: { allow: string[]; port?: number; host?: string }): Promise<WsProxy> {
-  const allowed = new Set(opts.allow);
+export async function startWsProxy(opts: { databaseUrl: string; port?: number; host?: string }): Promise<WsProxy> {
+  const { hostname, port } = new URL(opts.databaseUrl);
+  const target = `${hostname}:${port || 5432}`;
+  const pool = createSessionPool(opts.databaseUrl);
   const wss = new WebSocketServer({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
   wss.on('connection', (ws, req) => {
     const address = new URL(req.url ?? '/', 'http://proxy').searchParams.get('address') ?? '';
-    if (!allowed.has(address)) {
-      ws.close(1008, 'address not allowed');
-      return;
-    }
-    const [host, port] = splitHostPort(address);
-    const tcp = net.connect({ host, port });
-    tcp.setNoDelay(true);
-    const pending: Buffer[] = [];
-    let open = false;
-    tcp.on('connect', () => {
-      open = true;
-      for (const chunk of pending.splice(0)) tcp.write(chunk);
-    });
-    ws.on('message', (data: Buffer) => (open ? tcp.write(data) : pending.push(data)));
-    tcp.on('data', (data) => ws.readyState === ws.OPEN && ws.send(data));
-    tcp.on('close', () => ws.close());
-    tcp.on('error', () => ws.close());
-    ws.on('close', () => tcp.destroy());
-    ws.on('error', () => tcp.destroy());
+    if (address !== target) return ws.close(1008, 'address not allowed');
+    servePooledSession(ws, pool);
   });
   await new Promise<void>((resolve, reject) => {
     wss.once('listening', resolve);
@@ -44,12 +32,8 @@ export async function startWsProxy(opts: { allow: string[]; port?: number; host?
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
+        pool.close();
         wss.close(() => resolve());
       }),
   };
-}
-
-function splitHostPort(address: string): [string, number] {
-  const i = address.lastIndexOf(':');
-  return [address.slice(0, i), Number(address.slice(i + 1))];
 }

@@ -18,7 +18,9 @@ export function openDatabase(databaseUrl: string, wsProxy?: string): DatabaseHan
     neonConfig.wsProxy = (host, port) => `${proxy}?address=${host}:${port}`;
     neonConfig.useSecureWebSocket = false;
     neonConfig.pipelineTLS = false;
-    neonConfig.pipelineConnect = false;
+    // The proxy answers the handshake itself (cleartext password over loopback, like Neon's proxy
+    // over TLS), so startup, password and the first query go out in one round trip.
+    neonConfig.pipelineConnect = 'password';
   }
   const pool = new Pool({ connectionString: databaseUrl, max: 4 });
   // A dropped idle connection must not crash the isolate; the next query reconnects.

@@ -19,7 +19,6 @@ import { startCustomWorker, TEST_SECRETS, type CustomWorker } from '../../suppor
 import { faxForm, makePdf } from '../../support/api.ts';
 
 let dbUrl = inject('databaseUrl');
-let target = '';
 /** Set on the PostgreSQL run: this test's own server. */
 let pgDir: string | undefined;
 
@@ -45,9 +44,7 @@ beforeAll(async () => {
     dbUrl = execFileSync('.ci/start-postgres.sh', [path.join(pgDir, 'pg'), String(await freePort())], { encoding: 'utf8' }).trim();
     await migrateDatabase(dbUrl);
   }
-  const u = new URL(dbUrl);
-  target = `${u.hostname}:${u.port || 5432}`;
-  proxy = await startWsProxy({ allow: [target] });
+  proxy = await startWsProxy({ databaseUrl: dbUrl });
   proxyPort = proxy.port;
   edge = await startCustomWorker({
     DATABASE_URL: dbUrl,
@@ -80,7 +77,7 @@ async function outage(ms: number): Promise<void> {
   }
   await proxy.close();
   await new Promise((r) => setTimeout(r, ms));
-  proxy = await startWsProxy({ allow: [target], port: proxyPort });
+  proxy = await startWsProxy({ databaseUrl: dbUrl, port: proxyPort });
 }
 
 /** The database is gone for `ms` (server stopped, or the proxy cut), then back. */
@@ -99,7 +96,7 @@ async function downFor(ms: number): Promise<void> {
   }
   await proxy.close();
   await new Promise((r) => setTimeout(r, ms));
-  proxy = await startWsProxy({ allow: [target], port: proxyPort });
+  proxy = await startWsProxy({ databaseUrl: dbUrl, port: proxyPort });
 }
 
 async function post(key: string, idem: string, to: string, pdf: Uint8Array): Promise<Response | Error> {

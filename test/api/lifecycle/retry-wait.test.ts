@@ -20,7 +20,7 @@ describe('waiting to retry', () => {
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
     let job: any;
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 40_000; // generous: a loaded machine is slow, the assertion is on state, not time
     do {
       job = await get(id);
       if (job.attempts.length === 0 || job.status !== 'queued') await new Promise((r) => setTimeout(r, 50));
@@ -33,5 +33,5 @@ describe('waiting to retry', () => {
     expect(await canceled.json()).toMatchObject({ status: 'canceled', next_attempt_at: null });
     await new Promise((r) => setTimeout(r, 500));
     expect((await get(id)).attempts).toHaveLength(1);
-  }, 40_000);
+  }, 60_000);
 });
