@@ -17,8 +17,11 @@ import { startLocalStack } from './stack/local-stack.ts';
 import { ROOT, startWorkerProcess, stopChild } from './stack/worker-process.ts';
 import { startAmiSimulator } from '../test/support/ami-simulator/index.ts';
 import { benchAccept, type AcceptBench } from './bench-accept.ts';
+import { benchThroughput, summarise, type Row } from './bench/throughput.ts';
 
 const N = Number(process.env.BENCH_N ?? 200);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const SIP_N = Number(process.env.BENCH_SIP_N ?? 30);
 const ADMIN = 'bench-admin-key-0123456789abcdef0123456789';
 const auth = { authorization: `Bearer ${ADMIN}` };
@@ -39,6 +42,11 @@ async function onePagePdf(): Promise<Uint8Array> {
 
 async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'faxbot-bench-'));
+  const load = os.loadavg().map((x) => x.toFixed(2)).join(' / ');
+  const databases = [{ name: 'PGlite' }, ...(process.env.BENCH_DATABASE_URL ? [{ name: 'PostgreSQL', url: process.env.BENCH_DATABASE_URL }] : [])];
+  const throughput = process.env.BENCH_SKIP_THROUGHPUT
+    ? { rows: [], pinned: false }
+    : await benchThroughput({ dir, adminKey: ADMIN, pdf: await onePagePdf(), databases, rounds: ROUNDS, requests: REQUESTS });
   const stack = await startLocalStack({ dataDir: dir, databaseUrl: process.env.BENCH_DATABASE_URL, ephemeral: true });
   const worker = await startWorkerProcess({
     port: await freePort(),
@@ -128,7 +136,7 @@ async function main() {
       await stopChild(child);
       await sim.close();
     }
-    report({ ceiling: stats(ceiling), send: stats(sends), get: stats(gets), sip: stats(sip) }, accept);
+    report({ ceiling: stats(ceiling), send: stats(sends), get: stats(gets), sip: stats(sip) }, accept, throughputSection(throughput.rows, throughput.pinned, load));
   } finally {
     await worker.stop();
     await stack.close();
@@ -136,7 +144,47 @@ async function main() {
   }
 }
 
-function report(r: Record<'ceiling' | 'send' | 'get' | 'sip', ReturnType<typeof stats>>, accept: AcceptBench) {
+// The system we replace (Python/FastAPI + uvicorn, one worker, SQLite), from the performance issue (c=4, pinned).
+const REPLACED: Record<string, { rps: number; p50?: number; p99?: number; cpu: number }> = {
+  'POST /fax (1 page)': { rps: 215, p50: 18, p99: 31, cpu: 3.5 },
+  'GET /fax/:id': { rps: 439, cpu: 1.9 },
+};
+
+function throughputSection(rows: Row[], pinned: boolean, load: string): string {
+  if (rows.length === 0) return '';
+  const lines = rows.map((row) => {
+    const m = summarise(row);
+    const ceiling = row.route.startsWith('ceiling') ? undefined : rows.find((r) => r.stack === row.stack && r.concurrency === row.concurrency && r.route === `ceiling: ${row.statements} statements`);
+    const ofCeiling = ceiling ? (m.rps / summarise(ceiling).rps).toFixed(2) : '—';
+    const bar = REPLACED[row.route];
+    const vsReplaced = bar && row.concurrency === 4 ? (m.rps / bar.rps).toFixed(2) : '—';
+    return `| ${row.stack} | ${row.route} | ${row.concurrency} | ${row.cells.length} | ${m.rps.toFixed(0)} | ${fmt(m.p50)} | ${fmt(m.p99)} | ${fmt(m.cpuAll)} | ${fmt(m.cpuWorker)} | ${ofCeiling} | ${vsReplaced} |`;
+  });
+  return `
+## Throughput with concurrent clients
+
+\`npm run bench\` (add \`BENCH_DATABASE_URL=postgres://…\` for the PostgreSQL rows; \`BENCH_ROUNDS\`,
+\`BENCH_REQUESTS\` size it). Load average at start: ${load}. Servers (database stack, the API's and the
+ceiling's \`wrangler dev\` trees, PostgreSQL) ${pinned ? 'pinned to CPU 0 and the load generator to CPU 1 with taskset' : 'not pinned (no taskset)'};
+${REQUESTS} requests per cell over keep-alive connections; c=4 cells are medians of ${ROUNDS} interleaved rounds
+(stacks and routes alternate), c=1 and c=16 one round each. The ceiling is a bare Hono handler in the
+same runtime (scripts/bench/ceiling-worker.ts) opening the database the same way and running as many
+statements as the route (counted at the database proxy). CPU is user+system time from /proc per
+request: "servers" sums every server process (workerd, wrangler's node, the stack, PostgreSQL);
+"worker" only the workerd processes of the two \`wrangler dev\` trees (includes wrangler's own proxy
+workerd; the production bundle in plain workerd is lower). The jobs stay queued (SIP backend, no agent
+connected), so no fax completion work is counted.
+
+| stack | route | c | rounds | req/s | p50 ms | p99 ms | CPU ms/req, servers | CPU ms/req, worker | of ceiling | of replaced system's req/s |
+|---|---|---|---|---|---|---|---|---|---|---|
+${lines.join('\n')}
+
+The system we replace, same method (c=4, pinned; from the performance issue): POST /fax 215 req/s,
+p50 18 / p99 31 ms, 3.5 ms CPU per request; GET /fax/:id 439 req/s, 1.9 ms CPU.
+`;
+}
+
+function report(r: Record<'ceiling' | 'send' | 'get' | 'sip', ReturnType<typeof stats>>, accept: AcceptBench, sections = '') {
   const extra = (accept.lifecycleMs - accept.previousMs) / accept.roundTripMs;
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const db = process.env.BENCH_DATABASE_URL ? 'PostgreSQL server (BENCH_DATABASE_URL)' : 'embedded PGlite';
@@ -182,7 +230,7 @@ non-atomic one it replaced (ratio ${(accept.lifecycleMs / accept.previousMs).toF
 The SIP figure includes the offer over the agent's WebSocket, the agent's durable journal writes,
 the document download, PDF -> TIFF-F with Ghostscript (the largest part), the dial grant round trip
 and the AMI Originate. Local dev numbers: production Postgres (Neon) and S3 add network latency.
-`;
+${sections}`;
   writeFileSync(path.join(ROOT, 'docs/benchmarks.md'), text);
   console.log(text);
 }

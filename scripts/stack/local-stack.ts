@@ -23,6 +23,8 @@ export interface LocalStack {
   embeddedDatabase: boolean;
   /** Worker variables that point at these services. */
   vars: Record<string, string>;
+  /** The database proxy (absent for Neon, which the driver reaches directly). */
+  proxy?: WsProxy;
   close(): Promise<void>;
 }
 
@@ -43,12 +45,13 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
     }
     await migrateDatabase(databaseUrl);
     const vars: Record<string, string> = { DATABASE_URL: databaseUrl };
+    let proxy: WsProxy | undefined;
 
     const { hostname } = new URL(databaseUrl);
     if (!/\.neon\.tech$/.test(hostname)) {
-      const proxy: WsProxy = await startWsProxy({ databaseUrl });
-      closers.push(() => proxy.close());
-      vars.DATABASE_WS_PROXY = `127.0.0.1:${proxy.port}/v1`;
+      const started = (proxy = await startWsProxy({ databaseUrl }));
+      closers.push(() => started.close());
+      vars.DATABASE_WS_PROXY = `127.0.0.1:${started.port}/v1`;
     }
 
     if (opts.s3) {
@@ -72,7 +75,7 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
         S3_REGION: 'us-east-1',
       });
     }
-    return { databaseUrl, embeddedDatabase: !!pg, vars, close };
+    return { databaseUrl, embeddedDatabase: !!pg, vars, proxy, close };
   } catch (err) {
     await close();
     throw err;

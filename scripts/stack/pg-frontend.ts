@@ -15,7 +15,7 @@ const auth = (code: number) => {
   return message('R', b);
 };
 
-export function servePooledSession(ws: WebSocket, pool: SessionPool): void {
+export function servePooledSession(ws: WebSocket, pool: SessionPool, onStatement: () => void = () => {}): void {
   let startup = Buffer.alloc(0);
   let params: Map<string, string> | undefined;
   let backendPromise: Promise<Awaited<ReturnType<SessionPool['acquire']>>> | undefined;
@@ -65,6 +65,7 @@ export function servePooledSession(ws: WebSocket, pool: SessionPool): void {
       return;
     }
     if (f.type === 'X') return end();
+    if (f.type === 'S' || f.type === 'Q') onStatement();
     if (backend) backend.socket.write(f.raw);
     else queued.push(f.raw);
   });

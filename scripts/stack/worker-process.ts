@@ -22,6 +22,8 @@ export interface WorkerOptions {
   /** Forward wrangler's output to this process's stdout/stderr. */
   inheritOutput?: boolean;
   onOutput?: (line: string) => void;
+  /** A wrangler config other than the repository's wrangler.toml (the benchmark's ceiling worker). */
+  config?: string;
   /** Picks a new port for a retry (the first attempt uses `port`). */
   portFactory?: () => Promise<number>;
 }
@@ -52,6 +54,7 @@ async function startOnce(opts: WorkerOptions): Promise<WorkerProcess> {
     '--show-interactive-dev-session=false',
     '--log-level', process.env.WRANGLER_LOG_LEVEL ?? 'log',
     ...(opts.persistTo ? ['--persist-to', opts.persistTo] : []),
+    ...(opts.config ? ['--config', opts.config] : []),
   ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,

@@ -10,6 +10,8 @@ import { createSessionPool } from './pg-session-pool.ts';
 
 export interface WsProxy {
   port: number;
+  /** Sessions served and statements run (Sync or simple Query messages), for benchmarks. */
+  stats(): { sessions: number; statements: number };
   close(): Promise<void>;
 }
 
@@ -17,11 +19,13 @@ export async function startWsProxy(opts: { databaseUrl: string; port?: number; h
   const { hostname, port } = new URL(opts.databaseUrl);
   const target = `${hostname}:${port || 5432}`;
   const pool = createSessionPool(opts.databaseUrl);
+  const counts = { sessions: 0, statements: 0 };
   const wss = new WebSocketServer({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
   wss.on('connection', (ws, req) => {
     const address = new URL(req.url ?? '/', 'http://proxy').searchParams.get('address') ?? '';
     if (address !== target) return ws.close(1008, 'address not allowed');
-    servePooledSession(ws, pool);
+    counts.sessions++;
+    servePooledSession(ws, pool, () => counts.statements++);
   });
   await new Promise<void>((resolve, reject) => {
     wss.once('listening', resolve);
@@ -29,6 +33,7 @@ export async function startWsProxy(opts: { databaseUrl: string; port?: number; h
   });
   return {
     port: (wss.address() as AddressInfo).port,
+    stats: () => ({ ...counts }),
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
