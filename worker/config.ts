@@ -74,6 +74,12 @@ const schema = z.object({
   ARTIFACT_RETENTION_DAYS: int(30, 1, 36500),
 });
 
+/**
+ * Every variable the worker reads, in schema order: `npm run dev` passes each one on (from the
+ * environment or .dev.vars) and docs/configuration.md must document each (test/unit/config-docs.test.ts).
+ */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(schema.shape));
+
 export interface Config {
   environment: 'development' | 'test' | 'production';
   bootstrapApiKey?: string;
