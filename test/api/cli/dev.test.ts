@@ -1,7 +1,8 @@
 // `npm run dev` (scripts/dev.ts) end to end: worker variables set in the environment and in a
 // .dev.vars file reach the started worker (environment first), values with `$`, `#`, quotes and
-// backslashes survive the trip through wrangler's --env-file, and the startup output names the
-// file and variables without printing a secret. It reuses the test database and S3 server.
+// backslashes survive the trip through wrangler's --env-file, the startup output names the file
+// and variables without printing a secret, and the development default for failed
+// authentications does not lock the developer out. It reuses the test database and S3 server.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../../scripts/stack/embedded-postgres.ts';
+import { json } from '../../support/api.ts';
 import { CONFIG_VARIABLES } from '../../../worker/config.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -59,7 +61,7 @@ beforeAll(async () => {
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm run dev did not start in time:\n${output}`)), 50_000);
+    const timer = setTimeout(() => reject(new Error(`npm run dev did not start in time:\n${output}`)), 90_000);
     const check = () => {
       const m = /Faxbot API is running at (http:\/\/\S+)/.exec(output);
       if (m) {
@@ -74,7 +76,7 @@ beforeAll(async () => {
       reject(new Error(`npm run dev exited (${code}):\n${output}`));
     });
   });
-}, 60_000);
+}, 100_000);
 
 afterAll(async () => {
   if (child && child.exitCode === null && child.signalCode === null) {
@@ -96,13 +98,32 @@ describe('npm run dev with .dev.vars and environment variables', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe(EHR);
     expect(res.headers.get('ratelimit-limit')).toBe('7');
     await res.arrayBuffer();
-    const config = await (await adminGet('/admin/config')).json();
+    const config = await json(await adminGet('/admin/config'));
     expect(config).toMatchObject({
       environment: 'development',
       limits: { max_requests_per_minute: 7 },
       security: { cors_origins: [EHR] },
       problems: [],
     });
+  });
+
+  it('does not lock the developer out after ten bad keys: every local client is 127.0.0.1, and the dev limit is 1000', async () => {
+    const config = await json(await adminGet('/admin/config'));
+    expect(config.limits.auth_failures_per_minute).toBe(1000);
+    const requestId = `dev-authfail-${process.pid}-${Date.now()}`;
+    for (let i = 0; i < 12; i++) {
+      const res = await fetch(`${url}/fax`, { headers: { authorization: `Bearer fbk_wrongwrongwrong0_${'A'.repeat(43)}`, 'x-request-id': `${requestId}-${i}` } });
+      expect(res.status).toBe(401);
+      await res.arrayBuffer();
+    }
+    const res = await adminGet('/fax');
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
+    // The failures were all counted against one address: the one wrangler dev gives every local request.
+    const audit = await json(await adminGet('/admin/audit?action=auth.failure&limit=200'));
+    const mine = audit.data.filter((e: { request_id?: string }) => e.request_id?.startsWith(requestId));
+    expect(mine.length).toBeGreaterThan(0);
+    expect(new Set(mine.map((e: { client_ip: string }) => e.client_ip))).toEqual(new Set(['127.0.0.1']));
   });
 
   it('says which file it read and where each variable came from, without printing the admin key', () => {
