@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { analyzeEnvFile } from './lib/env-file.ts';
 import { describeSettings, externalS3, readDevSettings, workerVars } from './stack/dev-settings.ts';
 import { startLocalStack, type LocalStack } from './stack/local-stack.ts';
 import { ROOT, startWorkerProcess, type WorkerProcess } from './stack/worker-process.ts';
@@ -59,6 +60,10 @@ process.on('SIGTERM', () => void shutdown(0));
 try {
   console.log(`Faxbot dev: data directory ${path.relative(process.cwd(), dataDir) || '.'}`);
   for (const line of describeSettings(settings, devVarsLabel, devVarsText !== undefined)) console.log(line);
+  // The file's traps (a secret cut at #, an unterminated quote, ...): line numbers and names, never values.
+  for (const p of devVarsText === undefined ? [] : analyzeEnvFile(devVarsText).problems) {
+    console.log(`  ${devVarsLabel} line ${p.line}${p.variable ? ` ${p.variable}` : ''}: ${p.problem}`);
+  }
   if (partialS3 && partialS3.length > 0) {
     console.log(`  note: only ${partialS3.join(', ')} of the four S3 variables set: using the local S3 server instead`);
   }

@@ -1,8 +1,9 @@
 // `npm run dev` (scripts/dev.ts) end to end: worker variables set in the environment and in a
 // .dev.vars file reach the started worker (environment first), values with `$`, `#`, quotes and
-// backslashes survive the trip through wrangler's --env-file, the startup output names the file
-// and variables without printing a secret, and the development default for failed
-// authentications does not lock the developer out. It reuses the test database and S3 server.
+// backslashes survive the trip through wrangler's --env-file, the startup output names the file,
+// the variables and the file's dotenv traps without printing a secret, and the development
+// default for failed authentications does not lock the developer out. It reuses the test
+// database and S3 server.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -34,6 +35,7 @@ beforeAll(async () => {
       'MAX_REQUESTS_PER_MINUTE=99   # the environment says 7',
       `API_KEY='${ADMIN_KEY}'`,
       'NOT_A_WORKER_VARIABLE=1',
+      'SANDBOX_STEP_MS=100#ms', // dotenv reads 100, and npm run dev points out the cut
     ].join('\n'),
   );
   const stack = inject('stackVars');
@@ -127,7 +129,8 @@ describe('npm run dev with .dev.vars and environment variables', () => {
   });
 
   it('says which file it read and where each variable came from, without printing the admin key', () => {
-    expect(output).toContain(`dev.vars: read (API_KEY, CORS_ORIGINS)`);
+    expect(output).toContain(`dev.vars: read (API_KEY, SANDBOX_STEP_MS, CORS_ORIGINS)`);
+    expect(output).toContain('dev.vars line 6 SANDBOX_STEP_MS: unquoted value is cut at a hash sign');
     expect(output).toMatch(/environment: [A-Z_, ]*MAX_REQUESTS_PER_MINUTE/);
     expect(output).toContain('overridden by the environment: MAX_REQUESTS_PER_MINUTE');
     expect(output).toContain('(not worker variables): NOT_A_WORKER_VARIABLE');
