@@ -1,11 +1,12 @@
 // `npm run check-env [file]`: checks a dotenv file (default .env, else .dev.vars, else the process
-// environment) for file traps, the production security profile and worker config problems.
+// environment), read with dotenv as wrangler reads it, for file traps, the production security
+// profile and worker config problems.
 // Prints line numbers and variable names only, never values. Exit 0 clean, 1 problems, 2 unreadable.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../worker/config.ts';
-import { analyzeEnvFile, type EnvFileProblem } from '../worker/security/env-file.ts';
+import { analyzeEnvFile, type EnvFileProblem } from './lib/env-file.ts';
 import { isProductionEnvironment, productionProblems } from '../worker/security/production-profile.ts';
 
 export interface EnvReport {

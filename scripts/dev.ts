@@ -1,10 +1,13 @@
 // `npm run dev`: the whole product on one machine with nothing installed but npm packages.
 // Starts embedded Postgres (PGlite) + the WebSocket proxy, a SigV4-checking S3 server, applies
-// migrations and runs the worker in wrangler dev. DATABASE_URL / S3_* use real services instead.
+// migrations and runs the worker in wrangler dev. Every worker variable (worker/config.ts) set in
+// the environment or in .dev.vars is passed on; DATABASE_URL / S3_* use real services instead.
 // State lives in FAXBOT_DATA_DIR (default .data/) and survives restarts. Ctrl-C stops everything.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { analyzeEnvFile } from './lib/env-file.ts';
+import { describeSettings, externalS3, readDevSettings, workerVars } from './stack/dev-settings.ts';
 import { startLocalStack, type LocalStack } from './stack/local-stack.ts';
 import { ROOT, startWorkerProcess, type WorkerProcess } from './stack/worker-process.ts';
 
@@ -13,8 +16,8 @@ const port = Number(process.env.PORT ?? 8787);
 mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
 /** Secrets generated on first start and kept in the data directory, so keys and links survive restarts. */
-function persistentSecret(name: string, envValue: string | undefined): string {
-  if (envValue) return envValue;
+function persistentSecret(name: string, given: string | undefined): string {
+  if (given) return given;
   const file = path.join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const value = name === 'admin-key' ? `fbk_dev_${randomBytes(24).toString('base64url')}` : randomBytes(32).toString('base64url');
@@ -22,24 +25,22 @@ function persistentSecret(name: string, envValue: string | undefined): string {
   return value;
 }
 
-const s3FromEnv =
-  process.env.S3_ENDPOINT && process.env.S3_BUCKET && process.env.S3_ACCESS_KEY_ID && process.env.S3_SECRET_ACCESS_KEY
-    ? {
-        endpoint: process.env.S3_ENDPOINT,
-        bucket: process.env.S3_BUCKET,
-        accessKeyId: process.env.S3_ACCESS_KEY_ID,
-        secretAccessKey: process.env.S3_SECRET_ACCESS_KEY,
-        region: process.env.S3_REGION,
-      }
-    : undefined;
-
-/** Variables from the environment that the worker understands are passed through as well. */
-const PASS_THROUGH = [
-  'REQUIRE_API_KEY', 'S3_KMS_KEY_ID', 'PUBLIC_API_URL', 'PDF_TOKEN_TTL_MINUTES', 'MAX_FILE_SIZE_MB', 'MAX_PAGES',
-  'DEFAULT_COUNTRY_CODE', 'PAGE_SIZE', 'FAX_BACKEND', 'SANDBOX_STEP_MS',
-  'FAX_RETRY_BUSY_SECONDS', 'FAX_RETRY_NO_ANSWER_SECONDS', 'FAX_RETRY_CONNECTED_SECONDS', 'FAX_MAX_TRIES', 'FAX_MAX_DIALS',
-  'FAX_JOB_EXPIRY_MINUTES', 'FAX_ATTEMPT_TIMEOUT_SECONDS',
-];
+// Worker variables: the environment over the dotenv file (FAXBOT_DEV_VARS, default .dev.vars)
+// over the dev defaults below. wrangler itself never reads .dev.vars here: it gets --env-file.
+const devVarsPath = path.resolve(ROOT, process.env.FAXBOT_DEV_VARS || '.dev.vars');
+const devVarsLabel = path.relative(process.cwd(), devVarsPath) || devVarsPath;
+let devVarsText: string | undefined;
+try {
+  devVarsText = readFileSync(devVarsPath, 'utf8');
+} catch (err) {
+  // A missing default file is normal; a file named explicitly, or one that cannot be read, is not.
+  if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || process.env.FAXBOT_DEV_VARS) {
+    console.error(`npm run dev: cannot read ${devVarsLabel} (${(err as NodeJS.ErrnoException).code ?? 'unknown error'})`);
+    process.exit(2);
+  }
+}
+const settings = readDevSettings(process.env, devVarsText);
+const { s3, partial: partialS3 } = externalS3(settings.values);
 
 let stack: LocalStack | undefined;
 let worker: WorkerProcess | undefined;
@@ -58,23 +59,29 @@ process.on('SIGTERM', () => void shutdown(0));
 
 try {
   console.log(`Faxbot dev: data directory ${path.relative(process.cwd(), dataDir) || '.'}`);
-  stack = await startLocalStack({ dataDir, databaseUrl: process.env.DATABASE_URL, s3: s3FromEnv });
+  for (const line of describeSettings(settings, devVarsLabel, devVarsText !== undefined)) console.log(line);
+  // The file's traps (a secret cut at #, an unterminated quote, ...): line numbers and names, never values.
+  for (const p of devVarsText === undefined ? [] : analyzeEnvFile(devVarsText).problems) {
+    console.log(`  ${devVarsLabel} line ${p.line}${p.variable ? ` ${p.variable}` : ''}: ${p.problem}`);
+  }
+  if (partialS3 && partialS3.length > 0) {
+    console.log(`  note: only ${partialS3.join(', ')} of the four S3 variables set: using the local S3 server instead`);
+  }
+  stack = await startLocalStack({ dataDir, databaseUrl: settings.values.DATABASE_URL, s3 });
   console.log(`  database: ${stack.embeddedDatabase ? 'embedded PGlite' : 'DATABASE_URL'} (migrations applied)`);
-  console.log(`  storage:  ${s3FromEnv ? 'S3_ENDPOINT' : `local S3 at ${stack.vars.S3_ENDPOINT}`}`);
-  const adminKey = persistentSecret('admin-key', process.env.API_KEY);
-  const passed = Object.fromEntries(PASS_THROUGH.filter((k) => process.env[k]).map((k) => [k, process.env[k]!]));
+  console.log(`  storage:  ${s3 ? 'S3_ENDPOINT' : `local S3 at ${stack.vars.S3_ENDPOINT}`}`);
+  const adminKey = persistentSecret('admin-key', settings.values.API_KEY);
+  const defaults = {
+    ENVIRONMENT: 'development',
+    API_KEY: adminKey,
+    PDF_TOKEN_SECRET: persistentSecret('pdf-token-secret', settings.values.PDF_TOKEN_SECRET),
+  };
   worker = await startWorkerProcess({
     port,
     varsFile: path.join(dataDir, 'worker.vars'),
     persistTo: path.join(dataDir, 'wrangler'),
     inheritOutput: true,
-    vars: {
-      ...stack.vars,
-      ENVIRONMENT: 'development',
-      API_KEY: adminKey,
-      PDF_TOKEN_SECRET: persistentSecret('pdf-token-secret', process.env.PDF_TOKEN_SECRET),
-      ...passed,
-    },
+    vars: workerVars(defaults, settings, stack.vars),
   });
   worker.child.on('exit', (code) => {
     if (!stopping) {
@@ -83,14 +90,17 @@ try {
     }
   });
   const url = worker.url;
+  // A generated key is printed (it is also in the data directory); one the developer supplied is not.
+  const apiKeyFrom = settings.source.API_KEY === 'file' ? devVarsLabel : 'the environment';
+  const shownKey = settings.values.API_KEY ? '<API_KEY>' : adminKey;
   console.log(`
 Faxbot API is running at ${url}
-  Admin key (all scopes): ${adminKey}
-  ${process.env.API_KEY ? '(from API_KEY)' : `(stored in ${path.relative(process.cwd(), path.join(dataDir, 'admin-key'))})`}
+  Admin key (all scopes): ${settings.values.API_KEY ? `API_KEY from ${apiKeyFrom}` : adminKey}
+  ${settings.values.API_KEY ? '(not shown)' : `(stored in ${path.relative(process.cwd(), path.join(dataDir, 'admin-key'))})`}
 
 Try it:
   curl -s ${url}/health/ready
-  curl -s -X POST ${url}/admin/api-keys -H "Authorization: Bearer ${adminKey}" \\
+  curl -s -X POST ${url}/admin/api-keys -H "Authorization: Bearer ${shownKey}" \\
        -H 'content-type: application/json' \\
        -d '{"name":"ehr","owner":"cardiology","scopes":["fax:send","fax:read"]}'
   curl -s -X POST ${url}/fax -H "Authorization: Bearer <token from above>" \\

@@ -23,6 +23,14 @@ const optionalString = z
   .optional()
   .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
 
+/**
+ * Failed authentications allowed per client IP per window when AUTH_FAILURES_PER_MINUTE is unset.
+ * In development every local client is the same address (wrangler dev gives each request
+ * CF-Connecting-IP 127.0.0.1), so production's 10 would lock the developer out for a window
+ * after ten bad keys; there the default is high enough for tests and scripts that try bad keys.
+ */
+export const AUTH_FAILURES_DEFAULT = { production: 10, test: 10, development: 1000 } as const;
+
 const schema = z.object({
   ENVIRONMENT: z.enum(['development', 'test', 'production']).optional().default('production'),
   API_KEY: optionalString,
@@ -59,7 +67,7 @@ const schema = z.object({
   SEND_RPM: z.coerce.number().int().min(1).max(1_000_000).optional(),
   INBOUND_LIST_RPM: z.coerce.number().int().min(1).max(1_000_000).optional(),
   INBOUND_GET_RPM: z.coerce.number().int().min(1).max(1_000_000).optional(),
-  AUTH_FAILURES_PER_MINUTE: int(10, 1, 1_000_000),
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).optional(),
   RATE_LIMIT_WINDOW_SECONDS: int(60, 1, 3600),
   AUDIT_LOG_ENABLED: bool(true),
   AUDIT_RETENTION_DAYS: int(365, 1, 36500),
@@ -79,6 +87,12 @@ const schema = z.object({
   INBOUND_RETENTION_DAYS: int(30, 1, 36500),
   ARTIFACT_RETENTION_DAYS: int(30, 1, 36500),
 });
+
+/**
+ * Every variable the worker reads, in schema order: `npm run dev` passes each one on (from the
+ * environment or .dev.vars) and docs/configuration.md must document each (test/unit/config-docs.test.ts).
+ */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(schema.shape));
 
 export interface Config {
   environment: 'development' | 'test' | 'production';
@@ -209,7 +223,7 @@ export function parseConfig(raw: Record<string, unknown>): Config {
       send: v.SEND_RPM ?? v.MAX_REQUESTS_PER_MINUTE,
       inboundList: v.INBOUND_LIST_RPM ?? v.MAX_REQUESTS_PER_MINUTE,
       inboundGet: v.INBOUND_GET_RPM ?? v.MAX_REQUESTS_PER_MINUTE,
-      authFailuresPerIp: v.AUTH_FAILURES_PER_MINUTE,
+      authFailuresPerIp: v.AUTH_FAILURES_PER_MINUTE ?? AUTH_FAILURES_DEFAULT[v.ENVIRONMENT],
     },
     auditEnabled: v.AUDIT_LOG_ENABLED,
     auditRetentionDays: v.AUDIT_RETENTION_DAYS,

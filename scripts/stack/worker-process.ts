@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatDotenv } from './dotenv-format.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -16,7 +17,7 @@ export interface WorkerProcess {
 export interface WorkerOptions {
   port: number;
   vars: Record<string, string>;
-  /** File the vars are written to (mode 0600); wrangler reads it with --env-file. */
+  /** File the vars are written to (mode 0600, see dotenv-format.ts); wrangler reads it with --env-file. */
   varsFile: string;
   persistTo?: string;
   /** Forward wrangler's output to this process's stdout/stderr. */
@@ -44,7 +45,7 @@ export async function startWorkerProcess(opts: WorkerOptions, attempts = 3): Pro
 }
 
 async function startOnce(opts: WorkerOptions): Promise<WorkerProcess> {
-  writeFileSync(opts.varsFile, formatEnvFile(opts.vars), { mode: 0o600 });
+  writeFileSync(opts.varsFile, formatDotenv(opts.vars), { mode: 0o600 });
   const args = [
     path.join(ROOT, 'node_modules/wrangler/bin/wrangler.js'),
     'dev',
@@ -77,12 +78,6 @@ async function startOnce(opts: WorkerOptions): Promise<WorkerProcess> {
     throw err;
   }
   return { url, child, stop };
-}
-
-function formatEnvFile(vars: Record<string, string>): string {
-  return Object.entries(vars)
-    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-    .join('\n') + '\n';
 }
 
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {

@@ -1,4 +1,4 @@
-// Unit tests for scripts/check-env.ts: file traps + production profile + worker config problems,
+// Unit tests for scripts/check-env.ts: file traps (on dotenv's reading) + production profile + worker config problems,
 // exit codes 0/1/2, default file choice, and one real `node scripts/check-env.ts <file>` run.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -63,6 +63,15 @@ describe('checkEnv', () => {
     expect(output).toContain('line 14 S3_BUCKET: defined more than once (lines 5 and 14)');
     expect(output).toContain('2 problems found.');
     expect(output).not.toMatch(/Faxbot Demo|faxbot-other|faxbot-documents/);
+  });
+
+  it('checks the values wrangler will use: dotenv cuts an unquoted secret at #', () => {
+    // 35 characters as written, `abc` to dotenv (and so to wrangler): too short, and the cut is reported.
+    const text = CLEAN.replace(`PDF_TOKEN_SECRET='${PDF_SECRET}'`, 'PDF_TOKEN_SECRET=abc#def0123456789abcdef0123456789');
+    const report = checkEnv(text);
+    expect(report.fileProblems).toEqual([{ line: 8, variable: 'PDF_TOKEN_SECRET', problem: expect.stringMatching(/cut at a hash sign/) }]);
+    expect(report.productionProblems).toContainEqual(expect.stringMatching(/^PDF_TOKEN_SECRET: .*32/));
+    expect(runCheckEnv([write('hash.env', text)]).output).not.toMatch(/abc#|def0123/);
   });
 
   it('flags ENVIRONMENT=production with API_KEY=changeme', () => {

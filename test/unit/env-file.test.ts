@@ -1,8 +1,11 @@
-// Unit tests for worker/security/env-file.ts: dotenv parsing and the classic traps, reported by
-// line number and name only. Property tests: never throws, and problems never echo a value.
+// Unit tests for scripts/lib/env-file.ts: values exactly as dotenv (wrangler's parser) reads them,
+// and the traps on top, reported by line number and name only. Property tests: the positions
+// agree with dotenv.parse, it never throws, and problems never echo a value.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { analyzeEnvFile } from '../../worker/security/env-file.ts';
+import dotenv from 'dotenv';
+import { analyzeEnvFile, dotenvAssignments } from '../../scripts/lib/env-file.ts';
+import { formatDotenv } from '../../scripts/stack/dotenv-format.ts';
 
 const problemsOf = (text: string) => analyzeEnvFile(text).problems;
 
@@ -14,7 +17,7 @@ describe('analyzeEnvFile: parsing', () => {
       'ENVIRONMENT=production',
       'export PAGE_SIZE=a4',
       "FAX_HEADER='Faxbot Demo'",
-      'GREETING="line one\\nline two \\"quoted\\" \\\\ done"',
+      'GREETING="line one\\nline two"',
       'RAW=\'no \\n escapes here\'',
       'MAX_FILE_SIZE_MB=10 # inline comment',
       'HASH_IN_QUOTES="a # b"',
@@ -29,7 +32,7 @@ describe('analyzeEnvFile: parsing', () => {
       ENVIRONMENT: 'production',
       PAGE_SIZE: 'a4',
       FAX_HEADER: 'Faxbot Demo',
-      GREETING: 'line one\nline two "quoted" \\ done',
+      GREETING: 'line one\nline two',
       RAW: 'no \\n escapes here',
       MAX_FILE_SIZE_MB: '10',
       HASH_IN_QUOTES: 'a # b',
@@ -38,6 +41,7 @@ describe('analyzeEnvFile: parsing', () => {
       INDENTED: 'yes',
       TZ: 'America/New_York',
     });
+    expect(values).toEqual(dotenv.parse(text));
   });
 
   it('accepts Windows CRLF line endings and a byte-order mark without complaint', () => {
@@ -46,10 +50,34 @@ describe('analyzeEnvFile: parsing', () => {
     expect(values).toEqual({ A: '1', B: 'two words', C: '3' });
   });
 
-  it('reads files written with JSON-quoted values (as npm run dev writes them)', () => {
-    const vars = { S3_ENDPOINT: 'http://127.0.0.1:9000', NOTE: 'tab\there "q" \\ \u0001' };
-    const text = Object.entries(vars).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('\n');
-    expect(analyzeEnvFile(text)).toEqual({ values: vars, problems: [] });
+  it('reads the vars file npm run dev writes for wrangler (scripts/stack/dotenv-format.ts)', () => {
+    const vars = { S3_ENDPOINT: 'http://127.0.0.1:9000', NOTE: 'tab\there "q" \\ \u0001', HASH: 'abc#def' };
+    expect(analyzeEnvFile(formatDotenv(vars))).toEqual({ values: vars, problems: [] });
+  });
+
+  // Where dotenv (and so wrangler) differs from what a reader might expect: the values are
+  // dotenv's, and each case is reported so the developer sees what happened to the value.
+  it.each<[string, string, string, RegExp]>([
+    ['SECRET=abc#def0123456789abcdef0123456789', 'abc', 'SECRET', /cut at a hash sign/],
+    ['TAB="a\\tb"', 'a\\tb', 'TAB', /backslash escape other than/],
+    ['QUOTE="say \\"hi\\""', 'say \\"hi\\"', 'QUOTE', /backslash escape other than/],
+    ['YAML: value', 'value', 'YAML', /YAML style/],
+    ['PEM="-----BEGIN-----\nabc\n-----END-----"', '-----BEGIN-----\nabc\n-----END-----', 'PEM', /multi-line value/],
+    ['OPEN="never closed', '"never closed', 'OPEN', /unterminated quote/],
+    ['AFTER="quoted" trailing', '"quoted" trailing', 'AFTER', /after the closing quote/],
+    ["NEXT=\n'on the next line'", 'on the next line', 'NEXT', /value is on the next line/],
+    ['HASH=#not-a-comment', '', 'HASH', /starts with a hash sign/],
+    ['1ST=x', 'x', '1ST', /not portable/],
+    ['MY-KEY=x', 'x', 'MY-KEY', /not portable/],
+  ])('%j: dotenv reads %j', (text, value, variable, problem) => {
+    const { values, problems } = analyzeEnvFile(text);
+    expect(values).toEqual({ [variable]: value });
+    expect(values).toEqual(dotenv.parse(text));
+    expect(problems).toEqual([{ line: 1, variable, problem: expect.stringMatching(problem) }]);
+  });
+
+  it('a multi-line value covers its lines: none of them is reported as a stray line', () => {
+    expect(problemsOf('A=1\nPEM="line one\nnot = an assignment\nend"\nB=2').map((p) => [p.line, p.variable])).toEqual([[2, 'PEM']]);
   });
 });
 
@@ -58,7 +86,7 @@ describe('analyzeEnvFile: traps', () => {
     const text = 'API_KEY=k1-alpha\nFAX_HEADER=Faxbot Demo\nPAGE_SIZE=a4\nAPI_KEY=k2-omega\n';
     const { values, problems } = analyzeEnvFile(text);
     expect(problems).toEqual([
-      { line: 2, variable: 'FAX_HEADER', problem: expect.stringMatching(/not quoted: quote it/) },
+      { line: 2, variable: 'FAX_HEADER', problem: expect.stringMatching(/spaces but is not quoted/) },
       { line: 4, variable: 'API_KEY', problem: 'defined more than once (lines 1 and 4); the last one (line 4) silently wins' },
     ]);
     expect(values.API_KEY).toBe('k2-omega');
@@ -83,29 +111,31 @@ describe('analyzeEnvFile: traps', () => {
   );
 
   it.each<[string, RegExp, string?]>([
-    ['just some words', /^not a KEY=VALUE line$/],
-    ['export ONLY_NAME', /^not a KEY=VALUE line$/],
+    ['just some words', /^not a KEY=VALUE line: dotenv ignores it$/],
+    ['export ONLY_NAME', /^not a KEY=VALUE line: dotenv ignores it$/],
     ['=value-without-name', /variable name is missing/],
-    ['1ST=x', /invalid variable name/],
-    ['MY-KEY=x', /invalid variable name/],
-    ['MY KEY=x', /invalid variable name/],
+    ['MY KEY=x', /invalid variable name: dotenv ignores the line/],
+    ['1ST=x', /variable name is not portable/, '1ST'],
+    ['MY-KEY=x', /variable name is not portable/, 'MY-KEY'],
     ['PAGE_SIZE=a4   ', /trailing whitespace/, 'PAGE_SIZE'],
     ['PAGE_SIZE=a4\t', /trailing whitespace/, 'PAGE_SIZE'],
     ['QUOTED="never closed', /unterminated quote/, 'QUOTED'],
     ["SINGLE='never closed", /unterminated quote/, 'SINGLE'],
-    ['ESCAPED="ends with escaped quote\\"', /unterminated quote/, 'ESCAPED'],
+    ['ESCAPED="ends with escaped quote\\"', /backslash escape/, 'ESCAPED'],
     ['AFTER="quoted" trailing', /after the closing quote/, 'AFTER'],
     ['SPACED = value', /spaces around the equals sign/, 'SPACED'],
     ['HASH=#not-a-comment', /starts with a hash sign/, 'HASH'],
+    ['CUT=abc#def', /cut at a hash sign/, 'CUT'],
+    ['YAML: value', /YAML style/, 'YAML'],
   ])('flags %j', (line, problem, variable) => {
     const problems = problemsOf(`OK=1\n${line}\nALSO_OK=2`);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toEqual({ line: 2, ...(variable ? { variable } : {}), problem: expect.stringMatching(problem) });
   });
 
-  it('keeps parsing after a bad line and does not record an unterminated value', () => {
+  it('keeps parsing after an unterminated quote, whose value keeps the quote (as in dotenv)', () => {
     const { values, problems } = analyzeEnvFile('A="open\nB=2');
-    expect(values).toEqual({ B: '2' });
+    expect(values).toEqual({ A: '"open', B: '2' });
     expect(problems.map((p) => p.line)).toEqual([1]);
   });
 
@@ -123,12 +153,24 @@ describe('analyzeEnvFile: traps', () => {
 
 describe('analyzeEnvFile: properties', () => {
   // Dotenv-shaped noise plus arbitrary ASCII and (short, as it is slow to generate) arbitrary Unicode.
-  const envChar = fc.constantFrom('=', '"', "'", '`', '#', '\\', '\n', '\r', ' ', '\t', 'export ', 'TZ', 'A_1', '\uFEFF', 'é', '\uD800');
+  const envChar = fc.constantFrom('=', '"', "'", '`', '#', '\\', '\n', '\r', ' ', '\t', ': ', 'export ', 'TZ', 'A_1', 'b.c-d', '\uFEFF', 'é', '\uD800');
   const anyText = fc.oneof(
     fc.string({ unit: envChar, maxLength: 200 }),
     fc.string({ unit: 'binary-ascii', maxLength: 300 }),
     fc.string({ unit: 'binary', maxLength: 30 }),
   );
+  it('finds the assignments dotenv.parse reads, with the same values (property)', () => {
+    fc.assert(
+      fc.property(anyText, (text) => {
+        const last: Record<string, string> = {};
+        for (const a of dotenvAssignments(text)) last[a.key] = a.value;
+        expect(last).toEqual(dotenv.parse(text));
+        expect(analyzeEnvFile(text).values).toEqual(dotenv.parse(text));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('never throws on arbitrary text', () => {
     fc.assert(
       fc.property(anyText, (text) => {
