@@ -37,6 +37,8 @@ export interface WorkerdOptions {
   storage?: 'disk' | 'memory';
   /** Run wrangler.toml's cron triggers in workerd (off by default: they add background CPU). */
   crons?: boolean;
+  /** More `workerd serve` arguments, e.g. ['--inspector-addr=127.0.0.1:9229'] to profile. */
+  extraArgs?: string[];
   inheritOutput?: boolean;
   onOutput?: (line: string) => void;
 }
@@ -66,7 +68,7 @@ export async function startWorkerdProcess(opts: WorkerdOptions): Promise<Workerd
   });
   writeFileSync(configFile, config, { mode: 0o600 });
 
-  const child = spawn(workerdBinary(), ['serve', configFile, '--experimental', '--control-fd=3'], {
+  const child = spawn(workerdBinary(), ['serve', configFile, '--experimental', '--control-fd=3', ...(opts.extraArgs ?? [])], {
     cwd: opts.dir,
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
   });
