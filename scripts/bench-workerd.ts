@@ -1,0 +1,170 @@
+// CPU per request of the production bundle in plain workerd: N sequential POST /fax (1-page PDF)
+// then GET /fax/:id, with the workerd process's CPU time (/proc/<pid>/stat) read around each
+// phase, so CPU per request = ΔCPU / N, plus client-side latency. The figure is the whole process:
+// the fetch handler, workerd's HTTP and V8 work (GC included) and the Durable Objects a request
+// calls (rate limiter, the scheduler kick), so it bounds from above what Cloudflare bills the
+// worker. Background work (sweeps on the scheduler's alarm) is measured while idle and shown
+// apart; keep the backend from working during the run (SANDBOX_STEP_MS=60000, as main() does).
+//
+// `node scripts/bench-workerd.ts` starts a local stack and workerd and prints the figures;
+// scripts/bench.ts can call benchWorkerd() with a worker it started. BENCH_WORKERD_N (default 200).
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { startLocalStack } from './stack/local-stack.ts';
+import { buildProductionBundle } from './stack/workerd-config.ts';
+import { processCpuMs, startWorkerdProcess } from './stack/workerd-process.ts';
+
+export interface PhaseResult {
+  n: number;
+  /** Workerd's CPU over the phase / n (ms), background included. */
+  cpuMsPerRequest: number;
+  /** The same with the idle background rate over the phase's duration taken off. */
+  cpuMsPerRequestLessIdle: number;
+  p50: number;
+  p95: number;
+}
+
+export interface WorkerdBenchResult {
+  post: PhaseResult;
+  get: PhaseResult;
+  /** GET /health: the runtime's and the middleware's floor per request. */
+  health: PhaseResult;
+  /** Workerd's CPU while no request is made (alarms, timers), ms per second. */
+  idleCpuMsPerSecond: number;
+  /** os.loadavg() at the end: the 1, 5 and 15 minute load averages. */
+  loadAverage: number[];
+  cpus: number;
+}
+
+export interface WorkerdBenchOptions {
+  url: string;
+  pid: number;
+  apiKey: string;
+  n?: number;
+  warmup?: number;
+  /** Idle interval for the background rate (ms). */
+  idleMs?: number;
+  to?: string;
+}
+
+export async function benchWorkerd(o: WorkerdBenchOptions): Promise<WorkerdBenchResult> {
+  const n = o.n ?? 200;
+  const auth = { authorization: `Bearer ${o.apiKey}` };
+  const pdf = await onePagePdf();
+  const post = async () => {
+    const form = new FormData();
+    form.set('to', o.to ?? '+15555550401');
+    form.set('file', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'a.pdf');
+    const res = await fetch(`${o.url}/fax`, { method: 'POST', headers: auth, body: form });
+    const body = (await res.json()) as { id: string };
+    if (res.status !== 202) throw new Error(`POST /fax -> ${res.status}: ${JSON.stringify(body)}`);
+    return body.id;
+  };
+  const get = async (id: string) => {
+    const res = await fetch(`${o.url}/fax/${id}`, { headers: auth });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`GET /fax/${id} -> ${res.status}`);
+  };
+  const health = async () => {
+    const res = await fetch(`${o.url}/health`);
+    await res.arrayBuffer();
+  };
+  // Warm-up: isolate start, Durable Objects, database connections; not counted.
+  for (let i = 0; i < (o.warmup ?? 10); i++) await get(await post());
+  for (let i = 0; i < 10; i++) await health();
+
+  const idleMs = o.idleMs ?? 3000;
+  const c0 = processCpuMs(o.pid);
+  await new Promise((r) => setTimeout(r, idleMs));
+  const idleCpuMsPerSecond = ((processCpuMs(o.pid) - c0) * 1000) / idleMs;
+
+  const phase = async (fn: (i: number) => Promise<void>): Promise<PhaseResult> => {
+    const samples: number[] = [];
+    const cpu0 = processCpuMs(o.pid);
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      const s = performance.now();
+      await fn(i);
+      samples.push(performance.now() - s);
+    }
+    const elapsed = performance.now() - t0;
+    const cpu = processCpuMs(o.pid) - cpu0;
+    samples.sort((a, b) => a - b);
+    const q = (p: number) => samples[Math.min(n - 1, Math.floor(p * n))]!;
+    return {
+      n,
+      cpuMsPerRequest: cpu / n,
+      cpuMsPerRequestLessIdle: Math.max(0, cpu - (idleCpuMsPerSecond * elapsed) / 1000) / n,
+      p50: q(0.5),
+      p95: q(0.95),
+    };
+  };
+  const ids: string[] = [];
+  const postResult = await phase(async () => void ids.push(await post()));
+  const getResult = await phase(async (i) => get(ids[i]!));
+  const healthResult = await phase(health);
+  return { post: postResult, get: getResult, health: healthResult, idleCpuMsPerSecond, loadAverage: os.loadavg(), cpus: os.cpus().length };
+}
+
+export function formatWorkerdBench(r: WorkerdBenchResult): string {
+  const f = (x: number) => x.toFixed(2);
+  const row = (name: string, p: PhaseResult) => `| ${name} | ${p.n} | ${f(p.cpuMsPerRequest)} | ${f(p.cpuMsPerRequestLessIdle)} | ${f(p.p50)} | ${f(p.p95)} |`;
+  return [
+    '| Request (plain workerd, production bundle) | n | CPU ms/request | less idle | p50 ms | p95 ms |',
+    '|---|---|---|---|---|---|',
+    row('POST /fax (1-page PDF)', r.post),
+    row('GET /fax/:id', r.get),
+    row('GET /health (floor)', r.health),
+    '',
+    `Idle background: ${f(r.idleCpuMsPerSecond)} CPU ms/s. Load average ${r.loadAverage.map((x) => x.toFixed(2)).join(', ')} on ${r.cpus} CPUs.`,
+  ].join('\n');
+}
+
+async function onePagePdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  doc.addPage([612, 792]).drawText('Faxbot benchmark page', { x: 72, y: 700, font, size: 14 });
+  return doc.save();
+}
+
+async function main() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'faxbot-bench-workerd-'));
+  const apiKey = 'bench-admin-key-0123456789abcdef0123456789';
+  try {
+    const [stack] = await Promise.all([
+      startLocalStack({ dataDir: dir, databaseUrl: process.env.BENCH_DATABASE_URL, ephemeral: true }),
+      buildProductionBundle(path.join(dir, 'bundle')),
+    ]);
+    try {
+      const worker = await startWorkerdProcess({
+        dir: path.join(dir, 'workerd'),
+        bundleDir: path.join(dir, 'bundle'),
+        inheritOutput: !!process.env.BENCH_WORKER_LOGS,
+        vars: {
+          ...stack.vars, ENVIRONMENT: 'test', API_KEY: apiKey, PDF_TOKEN_SECRET: 'bench-pdf-secret-0123456789abcdef0123',
+          FAX_BACKEND: 'sandbox', SANDBOX_STEP_MS: '60000', MAX_REQUESTS_PER_MINUTE: '1000000',
+        },
+      });
+      try {
+        const result = await benchWorkerd({ url: worker.url, pid: worker.pid, apiKey, n: Number(process.env.BENCH_WORKERD_N ?? 200) });
+        console.log(formatWorkerdBench(result));
+      } finally {
+        await worker.stop();
+      }
+    } finally {
+      await stack.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
