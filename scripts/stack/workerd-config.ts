@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyzeEnvFile } from '../../worker/security/env-file.ts';
+import { analyzeEnvFile } from '../lib/env-file.ts';
 import { readWranglerProject, type WranglerProject } from './wrangler-toml.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
