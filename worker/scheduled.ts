@@ -1,6 +1,7 @@
 // Cron triggers. Every minute: kick the lifecycle's recovery sweep (a backstop for its own alarm).
-// Daily: retention — deletes audit events older than AUDIT_RETENTION_DAYS (>= 90) and stored
-// documents past ARTIFACT_RETENTION_DAYS / INBOUND_RETENTION_DAYS (metadata rows are kept).
+// Hourly: retention — deletes audit events older than AUDIT_RETENTION_DAYS (>= 90) and stored
+// documents past ARTIFACT_RETENTION_DAYS / INBOUND_RETENTION_DAYS (metadata rows are kept), in
+// batches until none is due; a run that spends its budget says so and the next hour carries on.
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import type { Env } from './env.ts';
@@ -30,8 +31,16 @@ export async function scheduled(event: ScheduledController, env: Env, ctx: Execu
     const docs = await pruneDocuments(handle.db, services.documents, {
       artifactDays: config.retention.artifactDays,
       inboundDays: config.retention.inboundDays,
+      audit: config.auditEnabled,
     });
-    log('info', 'retention: documents deleted', docs);
+    const { failure_codes, ...summary } = docs;
+    log('info', 'retention: documents deleted', summary);
+    if (docs.failed > 0) {
+      log('warn', 'retention: documents not deleted; the next run retries them', { failed: docs.failed, failure_codes });
+    }
+    if (!docs.complete) {
+      log('warn', 'retention: documents still due; the next run continues', { stopped: docs.stopped, batches: docs.batches });
+    }
   } finally {
     ctx.waitUntil(handle.close());
   }

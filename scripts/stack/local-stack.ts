@@ -25,6 +25,8 @@ export interface LocalStack {
   vars: Record<string, string>;
   /** The database proxy (absent for Neon, which the driver reaches directly). */
   proxy?: WsProxy;
+  /** The local S3 server's storage directory (unset when `s3` was given). */
+  s3Directory?: string;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
       vars.DATABASE_WS_PROXY = `127.0.0.1:${started.port}/v1`;
     }
 
+    let s3Directory: string | undefined;
     if (opts.s3) {
       Object.assign(vars, {
         S3_ENDPOINT: opts.s3.endpoint,
@@ -65,6 +68,7 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
     } else {
       const dir = path.join(opts.dataDir, 's3');
       mkdirSync(dir, { recursive: true });
+      s3Directory = dir;
       const s3: LocalS3 = await startLocalS3({ directory: dir, bucket: 'faxbot' });
       closers.push(() => s3.close());
       Object.assign(vars, {
@@ -75,7 +79,7 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
         S3_REGION: 'us-east-1',
       });
     }
-    return { databaseUrl, embeddedDatabase: !!pg, vars, proxy, close };
+    return { databaseUrl, embeddedDatabase: !!pg, vars, proxy, s3Directory, close };
   } catch (err) {
     await close();
     throw err;

@@ -18,6 +18,8 @@ declare module 'vitest' {
     adminKey: string;
     databaseUrl: string;
     s3: { endpoint: string; bucket: string; accessKeyId: string; secretAccessKey: string };
+    /** The local S3 server's directory, for tests that seed thousands of objects at once. */
+    s3Directory: string;
     maxFileSizeMb: number;
     databaseKind: 'postgres' | 'pglite';
     /** Worker variables pointing at the test services, for tests that start their own worker. */
@@ -64,6 +66,7 @@ export default async function setup(project: TestProject) {
   project.provide('databaseKind', realDb ? 'postgres' : 'pglite');
   project.provide('maxFileSizeMb', maxFileSizeMb);
   project.provide('stackVars', stack.vars);
+  project.provide('s3Directory', stack.s3Directory ?? '');
   project.provide('s3', {
     endpoint: stack.vars.S3_ENDPOINT!,
     bucket: stack.vars.S3_BUCKET!,

@@ -1,5 +1,9 @@
 // Where fax documents live. The interface is small so routes and tests do not care whether the
 // store is S3 (production, dev, API tests) or in memory (unit tests).
+import type { DeleteManyResult } from './s3-multi-delete.ts';
+
+export type { DeleteManyResult };
+
 export interface StoredObject {
   body: ReadableStream<Uint8Array>;
   size?: number;
@@ -9,6 +13,8 @@ export interface DocumentStore {
   put(key: string, body: Uint8Array, contentType: string): Promise<void>;
   get(key: string): Promise<StoredObject | null>;
   delete(key: string): Promise<void>;
+  /** Deletes up to 1000 keys in one request; a missing key counts as deleted (as with delete). */
+  deleteMany(keys: string[]): Promise<DeleteManyResult>;
 }
 
 export class MemoryDocumentStore implements DocumentStore {
@@ -26,5 +32,10 @@ export class MemoryDocumentStore implements DocumentStore {
 
   async delete(key: string): Promise<void> {
     this.objects.delete(key);
+  }
+
+  async deleteMany(keys: string[]): Promise<DeleteManyResult> {
+    for (const key of keys) this.objects.delete(key);
+    return { deleted: [...new Set(keys)], failed: [] };
   }
 }

@@ -1,7 +1,10 @@
 // DocumentStore on any S3-compatible service through aws4fetch (SigV4-signed fetch, path-style URLs).
-// With a KMS key id configured every object is written with SSE-KMS.
+// With a KMS key id configured every object is written with SSE-KMS. Retention deletes in bulk with
+// DeleteObjects (up to 1000 keys per request; Content-MD5 as S3 requires, and a signed payload).
 import { AwsClient } from 'aws4fetch';
+import { sha256Hex } from '../lib/crypto.ts';
 import type { DocumentStore, StoredObject } from './document-store.ts';
+import { allFailed, deleteObjectsBody, parseDeleteResult, type DeleteManyResult } from './s3-multi-delete.ts';
 
 export interface S3Settings {
   endpoint: string;
@@ -77,6 +80,36 @@ export class S3DocumentStore implements DocumentStore {
     if (!res.ok && res.status !== 404) throw await storageError('delete', res);
     await res.body?.cancel();
   }
+
+  /** Never throws for S3 trouble: a request that fails as a whole fails every key, with its code. */
+  async deleteMany(keys: string[]): Promise<DeleteManyResult> {
+    if (keys.length === 0) return { deleted: [], failed: [] };
+    const body = new TextEncoder().encode(deleteObjectsBody(keys));
+    const headers = {
+      'content-type': 'application/xml',
+      'content-md5': await md5Base64(body),
+      'x-amz-content-sha256': await sha256Hex(body),
+    };
+    let res: Response;
+    try {
+      res = await this.send(`${this.base}?delete`, { method: 'POST', headers, body });
+    } catch {
+      return allFailed(keys, 'Unreachable');
+    }
+    if (!res.ok) {
+      const text = await res.text().catch(() => '');
+      return allFailed(keys, /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? `HTTP ${res.status}`);
+    }
+    return parseDeleteResult(await res.text(), keys);
+  }
+}
+
+/** Content-MD5 (base64). MD5 is a non-standard Web Crypto digest that workerd provides. */
+async function md5Base64(data: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('MD5', data));
+  let bin = '';
+  for (const b of digest) bin += String.fromCharCode(b);
+  return btoa(bin);
 }
 
 async function storageError(op: string, res: Response): Promise<StorageError> {
