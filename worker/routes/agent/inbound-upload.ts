@@ -12,6 +12,7 @@ import { log } from '../../lib/log.ts';
 import { parseWith } from '../../lib/validate.ts';
 import { authenticateAgent } from '../../middleware/agent-auth.ts';
 import { detectDocumentType } from '../../documents/detect.ts';
+import { inboundDocumentKey } from '../../documents/keys.ts';
 import { maskNumber, normalizeNumber } from '../../../shared/phone.ts';
 
 const fields = z.object({
@@ -46,7 +47,7 @@ export const inboundUpload = new Hono<AppEnv>().post(
       return r?.ok ? r.e164 : null;
     };
     const to = norm(meta.to);
-    const documentKey = `inbound/${id}/document.pdf`;
+    const documentKey = inboundDocumentKey(id);
     await services.documents.put(documentKey, pdf, 'application/pdf');
     const { inbound } = services;
     const { row, created } = await inbound.store({
