@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../worker/db/client.ts';
 import { auditEvents, faxJobs } from '../worker/db/schema.ts';
+import { outboundDocumentKey } from '../worker/documents/keys.ts';
 import { JobLifecycle, type NewFaxJob } from '../worker/lifecycle/job-lifecycle.ts';
 import { DEFAULT_RETRY_POLICY } from '../worker/lifecycle/retry-policy.ts';
 
@@ -23,7 +24,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 function newJob(owner: string): NewFaxJob {
   const id = `fax_${randomBytes(12).toString('hex')}`;
-  return { id, owner, apiKeyId: 'bench', toNumber: '+15555550403', backend: 'bench', pages: 1, sourceType: 'pdf', documentKey: `outbound/${id}/document.pdf`, documentSha256: '0'.repeat(64), documentBytes: 1000 };
+  return { id, owner, apiKeyId: 'bench', toNumber: '+15555550403', backend: 'bench', pages: 1, sourceType: 'pdf', documentKey: outboundDocumentKey(id), documentSha256: '0'.repeat(64), documentBytes: 1000 };
 }
 
 export async function benchAccept(databaseUrl: string, wsProxy: string | undefined, rounds = 7, perRound = 40): Promise<AcceptBench> {

@@ -1,5 +1,6 @@
-// The agent <-> edge WebSocket protocol, defined once and validated on both ends with zod.
-// Every message is JSON `{ v: 1, type, ... }`. See docs/agent-protocol.md for the flows.
+// The agent <-> edge WebSocket protocol, defined once and validated on both ends with zod, and the
+// fields of the agent's inbound upload. Every message is JSON `{ v: 1, type, ... }`. See
+// docs/agent-protocol.md for the flows (test/unit/docs-agent-protocol.test.ts holds it to this file).
 import { z } from 'zod';
 
 export const PROTOCOL_VERSION = 1;
@@ -101,6 +102,17 @@ export const edgeMessage = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('pong'), ts: z.number().optional() }),
   z.object({ ...base, type: z.literal('error'), code: z.string(), message: z.string() }),
 ]);
+
+// ---- POST /agent/inbound (HTTPS, not the socket) ----
+/** The text fields of an inbound upload (multipart/form-data, next to the PDF `file`), as the edge validates them. */
+export const inboundUploadFields = z.object({
+  uniqueid: z.string().min(1).max(150).regex(/^[\w.:-]+$/),
+  from: z.string().max(40).optional(),
+  to: z.string().max(40).optional(),
+  pages: z.coerce.number().int().min(0).max(10_000).optional(),
+  received_at: z.iso.datetime({ offset: true }),
+  remote_station_id: z.string().max(200).optional(),
+});
 
 export type AgentMessage = z.infer<typeof agentMessage>;
 export type EdgeMessage = z.infer<typeof edgeMessage>;

@@ -1,6 +1,11 @@
-// Opens Postgres through the Neon serverless driver (WebSockets), the only way a Worker can speak
-// the Postgres protocol. In development and tests DATABASE_WS_PROXY points the driver at a local
-// WebSocket->TCP proxy in front of PGlite or a real PostgreSQL server; in production it is unset.
+// Opens Postgres through the Neon serverless driver, which speaks the Postgres protocol over
+// WebSockets. We use it because one driver serves both ends: in production it connects straight to
+// Neon over secure WebSockets, and in development and tests DATABASE_WS_PROXY points it at our local
+// WebSocket->TCP proxy in front of PGlite or a real PostgreSQL server (unset in production).
+// It is not the only way out of a Worker: Workers open TCP sockets too (`connect()` from
+// `cloudflare:sockets`), and Hyperdrive, which pools those connections near the database, is the
+// production pooling option for Postgres over TCP. Not supported here yet: it needs a Hyperdrive
+// binding and a TCP driver (pg or Postgres.js) in this file. See docs/deployment.md.
 import { Pool, neonConfig } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-serverless';
 import * as schema from './schema.ts';

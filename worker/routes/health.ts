@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { AppEnv } from '../context.ts';
+import { READY_PROBE_KEY } from '../documents/keys.ts';
 
 export const health = new Hono<AppEnv>();
 
@@ -27,7 +28,7 @@ health.get('/ready', async (c) => {
       await services.db().execute(sql`select 1`);
     }),
     run('storage', async () => {
-      await services.documents.put('health/ready-probe', new TextEncoder().encode('ok'), 'text/plain');
+      await services.documents.put(READY_PROBE_KEY, new TextEncoder().encode('ok'), 'text/plain');
     }),
     run('backend', async () => {
       const state = await services.backend.configured();

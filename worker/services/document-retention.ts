@@ -105,7 +105,7 @@ export async function pruneDocuments(db: Database, store: DocumentStore, opts: R
     asc(inboundFaxes.receivedAt),
     opts.audit ? { action: 'inbound.document.delete', resourceType: 'inbound_fax', details: { reason: 'retention', retention_days: opts.inboundDays } } : null,
   );
-  const result = await drain([outbound, inbound], (keys) => store.deleteMany(keys), {
+  const result = await drain([outbound, inbound], (documentKeys) => store.deleteMany(documentKeys), {
     batchSize: Math.min(opts.batchSize ?? RETENTION_DEFAULTS.batchSize, MAX_KEYS_PER_DELETE),
     maxBatches: opts.maxBatches ?? RETENTION_DEFAULTS.maxBatches,
     deadline: started + (opts.budgetMs ?? RETENTION_DEFAULTS.budgetMs),

@@ -3,6 +3,9 @@
 // deleted only when the answer lists it under <Deleted>; everything else (an <Error>, or missing
 // from the answer altogether) is a failure, so a document is never marked deleted on a guess.
 
+/** The failure code of a key S3's answer does not mention (an S3 result code, not an HTTP error). */
+const NOT_IN_RESPONSE = 'NotInResponse';
+
 /** S3's limit per DeleteObjects request. */
 export const MAX_KEYS_PER_DELETE = 1000;
 
@@ -51,7 +54,7 @@ export function parseDeleteResult(xml: string, requested: readonly string[]): De
     // An error entry wins over a Deleted entry for the same key (it should never list both).
     if (errors.has(key)) result.failed.push({ key, code: errors.get(key)! });
     else if (deleted.has(key)) result.deleted.push(key);
-    else result.failed.push({ key, code: 'NotInResponse' });
+    else result.failed.push({ key, code: NOT_IN_RESPONSE });
   }
   return result;
 }

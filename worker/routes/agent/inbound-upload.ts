@@ -3,7 +3,6 @@
 // storage key derive from (agent, uniqueid), so a retried upload stores nothing twice (200 again).
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { z } from 'zod';
 import type { AppEnv } from '../../context.ts';
 import { ApiError } from '../../errors.ts';
 import { audit } from '../../lib/audit.ts';
@@ -12,16 +11,9 @@ import { log } from '../../lib/log.ts';
 import { parseWith } from '../../lib/validate.ts';
 import { authenticateAgent } from '../../middleware/agent-auth.ts';
 import { detectDocumentType } from '../../documents/detect.ts';
+import { inboundDocumentKey } from '../../documents/keys.ts';
+import { inboundUploadFields } from '../../../shared/agent-protocol.ts';
 import { maskNumber, normalizeNumber } from '../../../shared/phone.ts';
-
-const fields = z.object({
-  uniqueid: z.string().min(1).max(150).regex(/^[\w.:-]+$/),
-  from: z.string().max(40).optional(),
-  to: z.string().max(40).optional(),
-  pages: z.coerce.number().int().min(0).max(10_000).optional(),
-  received_at: z.iso.datetime({ offset: true }),
-  remote_station_id: z.string().max(200).optional(),
-});
 
 export const inboundUpload = new Hono<AppEnv>().post(
   '/inbound',
@@ -34,7 +26,7 @@ export const inboundUpload = new Hono<AppEnv>().post(
     } catch {
       throw new ApiError(400, 'invalid_multipart', 'Send the fax as multipart/form-data.');
     }
-    const meta = parseWith(fields, Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string')));
+    const meta = parseWith(inboundUploadFields, Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string')));
     const file = form.get('file');
     if (!(file instanceof File)) throw new ApiError(400, 'missing_file', "Attach the PDF as the 'file' field.");
     const pdf = new Uint8Array(await file.arrayBuffer());
@@ -46,7 +38,7 @@ export const inboundUpload = new Hono<AppEnv>().post(
       return r?.ok ? r.e164 : null;
     };
     const to = norm(meta.to);
-    const documentKey = `inbound/${id}/document.pdf`;
+    const documentKey = inboundDocumentKey(id);
     await services.documents.put(documentKey, pdf, 'application/pdf');
     const { inbound } = services;
     const { row, created } = await inbound.store({

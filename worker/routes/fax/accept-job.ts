@@ -7,6 +7,7 @@ import type { AppEnv } from '../../context.ts';
 import type { FaxJobRow } from '../../db/schema.ts';
 import { ApiError } from '../../errors.ts';
 import { clientIp } from '../../lib/client-ip.ts';
+import { outboundDocumentKey } from '../../documents/keys.ts';
 import { randomId, sha256Hex } from '../../lib/crypto.ts';
 import { log } from '../../lib/log.ts';
 import type { NewFaxJob } from '../../lifecycle/job-lifecycle.ts';
@@ -19,7 +20,7 @@ export type JobFields = Omit<NewFaxJob, 'id' | 'owner' | 'apiKeyId' | 'status' |
 export async function acceptJob(c: Context<AppEnv>, fields: JobFields, pdf: Uint8Array, auditExtra: Record<string, unknown> = {}) {
   const { services, caller } = { services: c.get('services'), caller: c.get('caller') };
   const id = `fax_${randomId(24)}`;
-  const documentKey = `outbound/${id}/document.pdf`;
+  const documentKey = outboundDocumentKey(id);
   await services.documents.put(documentKey, pdf, 'application/pdf');
   // If this throws, the document may be left without a job: deleting it is only safe when the
   // transaction surely did not commit, and a lost COMMIT answer cannot tell us that.
