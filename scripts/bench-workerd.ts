@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { onePagePdf } from './bench/sample-pdf.ts';
 import { startLocalStack } from './stack/local-stack.ts';
 import { buildProductionBundle } from './stack/workerd-config.ts';
 import { processCpuMs, startWorkerdProcess } from './stack/workerd-process.ts';
@@ -121,13 +121,6 @@ export function formatWorkerdBench(r: WorkerdBenchResult): string {
     '',
     `Idle background: ${f(r.idleCpuMsPerSecond)} CPU ms/s. Load average ${r.loadAverage.map((x) => x.toFixed(2)).join(', ')} on ${r.cpus} CPUs.`,
   ].join('\n');
-}
-
-async function onePagePdf(): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  doc.addPage([612, 792]).drawText('Faxbot benchmark page', { x: 72, y: 700, font, size: 14 });
-  return doc.save();
 }
 
 async function main() {

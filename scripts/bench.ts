@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { onePagePdf } from './bench/sample-pdf.ts';
 import { freePort } from './stack/embedded-postgres.ts';
 import { startLocalStack } from './stack/local-stack.ts';
 import { ROOT, startWorkerProcess, stopChild } from './stack/worker-process.ts';
@@ -32,13 +32,6 @@ function stats(samples: number[]) {
   return { n: s.length, p50: q(50), p95: q(95), p99: q(99), max: s[s.length - 1]! };
 }
 const fmt = (x: number) => x.toFixed(1);
-
-async function onePagePdf(): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  doc.addPage([612, 792]).drawText('Faxbot benchmark page', { x: 72, y: 700, font, size: 14 });
-  return doc.save();
-}
 
 async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'faxbot-bench-'));

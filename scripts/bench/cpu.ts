@@ -1,7 +1,7 @@
 // CPU time of processes and their descendants from /proc (Linux), and CPU pinning with taskset,
 // for the benchmark's per-request CPU figures.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
@@ -68,4 +68,40 @@ export function pin(pids: number[], cpu: number): void {
       // the process exited meanwhile
     }
   }
+}
+
+/** The pid of the process listening on a loopback TCP port (a PostgreSQL server's postmaster), if any. */
+export function pidListeningOn(port: number): number | undefined {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f[1]?.endsWith(`:${hex}`) && f[3] === '0A') inodes.add(f[9]!); // 0A = LISTEN
+    }
+  }
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let fds: string[] = [];
+    try {
+      fds = readdirSync(`/proc/${name}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${name}/fd/${fd}`));
+        if (m && inodes.has(m[1]!)) return Number(name);
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }
+  return undefined;
 }

@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from '../stack/embedded-postgres.ts';
 import { ROOT, startWorkerProcess, type WorkerProcess } from '../stack/worker-process.ts';
-import { canPin, cpuMs, pin, processTree } from './cpu.ts';
+import { canPin, cpuMs, pidListeningOn, pin, processTree } from './cpu.ts';
 import { closedLoop, median } from './load.ts';
 
 export interface Cell {
@@ -72,7 +72,9 @@ export async function benchThroughput(opts: {
   const stacks: Stack[] = [];
   try {
     for (const db of opts.databases) stacks.push(await startStack(db.name, db.url, opts.dir, opts.adminKey));
-    const serverPids = () => processTree(stacks.flatMap((s) => [s.child.pid!, s.api.child.pid!, s.ceiling.child.pid!]), /^postgres$/);
+    // A PostgreSQL server's postmaster (found by its port) and its backends count as servers too.
+    const postmasters = opts.databases.flatMap((d) => (d.url ? [pidListeningOn(Number(new URL(d.url).port || 5432))] : [])).filter((p): p is number => p !== undefined);
+    const serverPids = () => processTree([...stacks.flatMap((s) => [s.child.pid!, s.api.child.pid!, s.ceiling.child.pid!]), ...postmasters]);
     pin(serverPids(), 0);
     pin([process.pid], 1);
     const ids = new Map<string, string[]>();
