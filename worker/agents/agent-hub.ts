@@ -299,7 +299,7 @@ export class AgentHub extends DurableObject<Env> {
     if (!state) return undefined;
     const config = loadConfig(this.env);
     if (!config.databaseUrl) throw new Error('DATABASE_URL is not configured');
-    const handle: DatabaseHandle = openDatabase(config.databaseUrl, config.databaseWsProxy);
+    const handle: DatabaseHandle = openDatabase(config.databaseUrl, config.databaseWsProxy, { application: 'faxbot-agent-hub' });
     const db = () => handle.db;
     try {
       return await fn({ config, state, jobs: new SipJobs(db, createLifecycle(db, config)), agents: new AgentRepository(db), audit: new PostgresAuditLog(db), send: (ws, m) => this.send(ws, m) });

@@ -24,7 +24,7 @@ export class JobScheduler extends DurableObject<Env> {
   private handle: DatabaseHandle | null = null;
 
   private database(url: string, wsProxy: string | undefined): DatabaseHandle {
-    this.handle ??= openDatabase(url, wsProxy);
+    this.handle ??= openDatabase(url, wsProxy, { application: 'faxbot-scheduler' });
     return this.handle;
   }
 
