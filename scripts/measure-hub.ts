@@ -71,7 +71,7 @@ async function main() {
     pinger = setInterval(() => ws?.readyState === WebSocket.OPEN && ws.send(HEARTBEAT_PING), HEARTBEAT_S * 1000);
 
     // The window starts half a period after the first alarm, so it holds exactly PERIODS alarms.
-    const first = await waitFor(() => proxy.statements.find(isAlarmMarker), PERIOD_MS * 3);
+    const first = await waitFor(() => proxy.statements.find(isAlarmMarker), PERIOD_MS * 3 + 10_000, () => JSON.stringify(proxy.statements.slice(-10)));
     const start = first.at + PERIOD_MS / 2;
     const end = start + PERIODS * PERIOD_MS;
     await sleep(start - Date.now());
@@ -135,12 +135,12 @@ async function dbStats(client: pg.Client | null) {
   return { sessions: Number(rows[0]!.sessions), xact_commit: Number(rows[0]!.xact_commit), numbackends: rows[0]!.numbackends };
 }
 
-async function waitFor<T>(fn: () => T | undefined, timeoutMs: number): Promise<T> {
+async function waitFor<T>(fn: () => T | undefined, timeoutMs: number, seen: () => string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = fn();
     if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`nothing within ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`no hub alarm within ${timeoutMs} ms; last statements seen: ${seen()}`);
     await sleep(50);
   }
 }

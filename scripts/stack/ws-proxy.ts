@@ -22,7 +22,7 @@ export interface ObservedStatement {
   connection: number;
   application: string;
   at: number;
-  /** The statement text, shortened to 200 characters. */
+  /** The statement text, shortened to 1000 characters. */
   sql: string;
 }
 
@@ -34,6 +34,9 @@ export interface WsProxy {
   statements: ObservedStatement[];
   /** Closes every open connection, as a network failure would (the proxy keeps listening). */
   dropConnections(): void;
+  /** An outage: drops every connection and refuses new ones until restore(). */
+  cut(): void;
+  restore(): void;
   close(): Promise<void>;
 }
 
@@ -42,11 +45,16 @@ export async function startWsProxy(opts: { allow: string[]; port?: number; host?
   const connections: ObservedConnection[] = [];
   const statements: ObservedStatement[] = [];
   const open = new Set<{ drop(): void }>();
+  let refusing = false;
   const wss = new WebSocketServer({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
   wss.on('connection', (ws, req) => {
     const address = new URL(req.url ?? '/', 'http://proxy').searchParams.get('address') ?? '';
     if (!allowed.has(address)) {
       ws.close(1008, 'address not allowed');
+      return;
+    }
+    if (refusing) {
+      ws.close(1011, 'database unreachable');
       return;
     }
     const [host, port] = splitHostPort(address);
@@ -76,6 +84,9 @@ export async function startWsProxy(opts: { allow: string[]; port?: number; host?
     });
     ws.on('error', () => tcp.destroy());
   });
+  const dropConnections = () => {
+    for (const h of [...open]) h.drop();
+  };
   await new Promise<void>((resolve, reject) => {
     wss.once('listening', resolve);
     wss.once('error', reject);
@@ -84,8 +95,13 @@ export async function startWsProxy(opts: { allow: string[]; port?: number; host?
     port: (wss.address() as AddressInfo).port,
     connections,
     statements,
-    dropConnections: () => {
-      for (const h of [...open]) h.drop();
+    dropConnections,
+    cut: () => {
+      refusing = true;
+      dropConnections();
+    },
+    restore: () => {
+      refusing = false;
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -138,7 +154,7 @@ function observer(connections: ObservedConnection[], statements: ObservedStateme
         let sql: string | null = null;
         if (type === 'Q') sql = cstring(body, 0)[0];
         else if (type === 'P') sql = cstring(body, cstring(body, 0)[1])[0];
-        if (sql !== null) statements.push({ connection: conn.id, application: conn.application, at: Date.now(), sql: sql.replace(/\s+/g, ' ').slice(0, 200) });
+        if (sql !== null) statements.push({ connection: conn.id, application: conn.application, at: Date.now(), sql: sql.replace(/\s+/g, ' ').slice(0, 1000) });
         buf = buf.subarray(1 + len);
       }
     },
