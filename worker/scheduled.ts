@@ -23,7 +23,7 @@ export async function scheduled(event: ScheduledController, env: Env, ctx: Execu
     log('warn', 'retention skipped: configuration invalid');
     return;
   }
-  const handle = openDatabase(config.databaseUrl, config.databaseWsProxy);
+  const handle = openDatabase(config.databaseUrl, config.databaseWsProxy, { application: 'faxbot-cron' });
   try {
     const deleted = await pruneAuditEvents(handle.db, config.auditRetentionDays);
     log('info', 'retention: audit events pruned', { deleted, retention_days: config.auditRetentionDays });

@@ -15,7 +15,13 @@ const auth = (code: number) => {
   return message('R', b);
 };
 
-export function servePooledSession(ws: WebSocket, pool: SessionPool, onStatement: () => void = () => {}): void {
+export interface SessionHooks {
+  started?(params: Map<string, string>): void;
+  /** Each message the client sends after authenticating (type byte and body). */
+  frame?(type: string, body: Buffer): void;
+}
+
+export function servePooledSession(ws: WebSocket, pool: SessionPool, hooks: SessionHooks = {}): void {
   let startup = Buffer.alloc(0);
   let params: Map<string, string> | undefined;
   let backendPromise: Promise<Awaited<ReturnType<SessionPool['acquire']>>> | undefined;
@@ -65,7 +71,7 @@ export function servePooledSession(ws: WebSocket, pool: SessionPool, onStatement
       return;
     }
     if (f.type === 'X') return end();
-    if (f.type === 'S' || f.type === 'Q') onStatement();
+    hooks.frame?.(f.type, f.body);
     if (backend) backend.socket.write(f.raw);
     else queued.push(f.raw);
   });
@@ -86,6 +92,7 @@ export function servePooledSession(ws: WebSocket, pool: SessionPool, onStatement
       const fields = packet.toString('utf8').split('\0');
       params = new Map();
       for (let i = 0; i + 1 < fields.length && fields[i] !== ''; i += 2) params.set(fields[i]!, fields[i + 1]!);
+      hooks.started?.(params);
       backendPromise = pool.acquire(params);
       backendPromise.catch(() => {});
       ws.send(auth(3)); // AuthenticationCleartextPassword

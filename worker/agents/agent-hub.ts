@@ -5,7 +5,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { encodeMessage, HEARTBEAT_PING, HEARTBEAT_PONG, parseAgentMessage, type AgentMessage, type EdgeMessageBody } from '../../shared/agent-protocol.ts';
 import { loadConfig, type Config } from '../config.ts';
-import { openDatabase, type DatabaseHandle } from '../db/client.ts';
+import { OBJECT_POOL_IDLE_MS, ObjectDatabase } from '../db/object-database.ts';
 import type { Env } from '../env.ts';
 import { log } from '../lib/log.ts';
 import { AgentRepository } from '../services/agents.ts';
@@ -40,9 +40,18 @@ export interface HubContext {
 }
 
 export class AgentHub extends DurableObject<Env> {
+  /**
+   * One database pool for the object's life (db/object-database.ts): messages, RPC calls and
+   * alarms share its connection. It stays open across the alarm period (twice the heartbeat, at
+   * least a minute), so an idle agent costs no new connection per alarm.
+   */
+  private readonly database: ObjectDatabase;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT_PING, HEARTBEAT_PONG));
+    const heartbeatMs = loadConfig(env).agents.heartbeatSeconds * 1000;
+    this.database = new ObjectDatabase((p) => ctx.waitUntil(p), { application: 'faxbot-agent-hub', idleTimeoutMs: Math.max(OBJECT_POOL_IDLE_MS, 2 * heartbeatMs) });
   }
 
   /** Upgrade, called by /agent/connect after the token was verified. */
@@ -182,12 +191,11 @@ export class AgentHub extends DurableObject<Env> {
       .filter((ws) => (ws.deserializeAttachment() as SocketInfo).helloed)
       .sort((a, b) => (b.deserializeAttachment() as SocketInfo).connectedAt - (a.deserializeAttachment() as SocketInfo).connectedAt)[0];
     if (!target) return;
-    let open = (await hub.jobs.openJobs(hub.state.agentId)).length;
-    while (open < hub.state.maxChannels) {
-      const job = await hub.jobs.claimNext(hub.state.agentId, hub.state.site, hub.config.agents.offerTimeoutMs);
+    // Each claim checks the agent's free channels itself: an idle agent costs one statement here.
+    for (;;) {
+      const job = await hub.jobs.claimNext(hub.state.agentId, hub.state.site, hub.config.agents.offerTimeoutMs, hub.state.maxChannels);
       if (!job) break;
       this.send(target, await buildOffer(hub, job));
-      open += 1;
     }
   }
 
@@ -235,21 +243,21 @@ export class AgentHub extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(Date.now() + Math.max(hb, 5000));
     const next = await this.withContext(async (hub): Promise<number | null> => {
       const now = Date.now();
+      const live: Array<{ ws: WebSocket; tokenId: string }> = [];
       for (const ws of this.liveSockets()) {
         const info = ws.deserializeAttachment() as SocketInfo;
         const last = Math.max(info.lastMessageAt, this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0);
-        const dead = now - last > 3 * hb;
-        if (dead || !(await hub.agents.tokenValid(info.tokenId))) {
-          try {
-            ws.close(dead ? 4002 : 4001, dead ? 'heartbeat timeout' : 'token no longer valid');
-          } catch {
-            // already closed
-          }
-        }
+        if (now - last > 3 * hb) close(ws, 4002, 'heartbeat timeout');
+        else live.push({ ws, tokenId: info.tokenId });
+      }
+      if (live.length > 0) {
+        // One statement: the tokens of the live sockets, and this agent's offers that expired unanswered.
+        const { validTokens, released } = await hub.jobs.heartbeat(hub.state.agentId, [...new Set(live.map((l) => l.tokenId))]);
+        for (const l of live) if (!validTokens.has(l.tokenId)) close(l.ws, 4001, 'token no longer valid');
+        if (released) await kickOthers(this.env, hub);
       }
       if (this.liveSockets().length > 0) {
         await this.ctx.storage.delete('disconnectedSince');
-        if (await hub.jobs.releaseExpiredOffers(hub.state.agentId)) await kickOthers(this.env, hub);
         await this.dispatch(hub);
         return now + Math.min(hb, config.agents.offerTimeoutMs);
       }
@@ -299,13 +307,17 @@ export class AgentHub extends DurableObject<Env> {
     if (!state) return undefined;
     const config = loadConfig(this.env);
     if (!config.databaseUrl) throw new Error('DATABASE_URL is not configured');
-    const handle: DatabaseHandle = openDatabase(config.databaseUrl, config.databaseWsProxy);
-    const db = () => handle.db;
-    try {
-      return await fn({ config, state, jobs: new SipJobs(db, createLifecycle(db, config)), agents: new AgentRepository(db), audit: new PostgresAuditLog(db), send: (ws, m) => this.send(ws, m) });
-    } finally {
-      this.ctx.waitUntil(handle.close());
-    }
+    return this.database.use(config.databaseUrl, config.databaseWsProxy, (db) =>
+      fn({ config, state, jobs: new SipJobs(db, createLifecycle(db, config)), agents: new AgentRepository(db), audit: new PostgresAuditLog(db), send: (ws, m) => this.send(ws, m) }),
+    );
+  }
+}
+
+function close(ws: WebSocket, code: number, reason: string): void {
+  try {
+    ws.close(code, reason);
+  } catch {
+    // already closed
   }
 }
 

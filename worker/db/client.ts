@@ -17,7 +17,17 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export function openDatabase(databaseUrl: string, wsProxy?: string): DatabaseHandle {
+export interface DatabaseOptions {
+  /**
+   * Sent as application_name, so pg_stat_activity (and the test proxy) can tell the request path,
+   * the Durable Objects and the cron apart.
+   */
+  application?: string;
+  /** How long an idle connection stays open in the pool (the driver's default: 10 s). */
+  idleTimeoutMs?: number;
+}
+
+export function openDatabase(databaseUrl: string, wsProxy?: string, opts: DatabaseOptions = {}): DatabaseHandle {
   if (wsProxy) {
     const proxy = wsProxy.replace(/\/+$/, '');
     neonConfig.wsProxy = (host, port) => `${proxy}?address=${host}:${port}`;
@@ -27,7 +37,12 @@ export function openDatabase(databaseUrl: string, wsProxy?: string): DatabaseHan
     // over TLS), so startup, password and the first query go out in one round trip.
     neonConfig.pipelineConnect = 'password';
   }
-  const pool = new Pool({ connectionString: databaseUrl, max: 4 });
+  const pool = new Pool({
+    connectionString: databaseUrl,
+    max: 4,
+    application_name: opts.application ?? 'faxbot',
+    ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMillis: opts.idleTimeoutMs } : {}),
+  });
   // A dropped idle connection must not crash the isolate; the next query reconnects.
   pool.on('error', () => {});
   // No `schema` option: it builds the relational-query config on every call (a fifth of a request's

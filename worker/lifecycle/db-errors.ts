@@ -37,3 +37,16 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * An error the server reported for a statement (a SQLSTATE outside the connection classes): the
+ * connection that carried it is still usable. Anything else (socket failures, driver errors, errors
+ * without a SQLSTATE) may have left the connection or the pool broken.
+ */
+export function isStatementError(err: unknown): boolean {
+  if (isDatabaseUnavailable(err)) return false;
+  for (const e of chain(err)) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return true;
+  }
+  return false;
+}

@@ -4,7 +4,7 @@
 // fault ending. Requests `kick()` it after committing a job; the cron trigger kicks it too.
 import { DurableObject } from 'cloudflare:workers';
 import { loadConfig } from '../config.ts';
-import { openDatabase, type DatabaseHandle } from '../db/client.ts';
+import { ObjectDatabase } from '../db/object-database.ts';
 import type { Env } from '../env.ts';
 import { log } from '../lib/log.ts';
 import { AgentRepository } from '../services/agents.ts';
@@ -18,21 +18,10 @@ const MIN_DELAY_MS = 20;
 
 export class JobScheduler extends DurableObject<Env> {
   /**
-   * One database pool for the object's lifetime: a Durable Object keeps its I/O across events, so
-   * sweeps reuse connections instead of paying a new connection (and a SCRAM handshake) each time.
+   * One database pool for the object's lifetime (db/object-database.ts): sweeps reuse a connection
+   * instead of paying a new one (and a SCRAM handshake) each time; a broken one is replaced.
    */
-  private handle: DatabaseHandle | null = null;
-
-  private database(url: string, wsProxy: string | undefined): DatabaseHandle {
-    this.handle ??= openDatabase(url, wsProxy);
-    return this.handle;
-  }
-
-  private dropDatabase(): void {
-    const old = this.handle;
-    this.handle = null;
-    if (old) this.ctx.waitUntil(old.close().catch(() => {}));
-  }
+  private readonly database = new ObjectDatabase((p) => this.ctx.waitUntil(p), { application: 'faxbot-scheduler' });
 
   /** Run the sweep at `at` (default now) unless it is already due sooner. */
   async kick(at?: number): Promise<void> {
@@ -46,21 +35,20 @@ export class JobScheduler extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(Date.now() + RETRY_AFTER_FAILURE_MS);
     const config = loadConfig(this.env);
     if (!config.databaseUrl) return;
-    const handle = this.database(config.databaseUrl, config.databaseWsProxy);
     try {
-      const db = () => handle.db;
-      const agents = new AgentRepository(db);
-      const lifecycle = createLifecycle(db, config);
-      const deps = { db, lifecycle, backend: (name: string) => createBackend(name, this.env, config, agents) };
-      let result = await sweep(deps);
-      // A full batch means more is due now.
-      for (let i = 0; i < 5 && result.processed >= 100; i++) result = await sweep(deps);
-      const now = Date.now();
-      const next = result.nextWakeAt ? Math.min(result.nextWakeAt.getTime(), now + SWEEP_HEARTBEAT_MS) : now + SWEEP_HEARTBEAT_MS;
-      await this.ctx.storage.setAlarm(Math.max(next, now + MIN_DELAY_MS));
+      await this.database.use(config.databaseUrl, config.databaseWsProxy, async (db) => {
+        const agents = new AgentRepository(db);
+        const lifecycle = createLifecycle(db, config);
+        const deps = { db, lifecycle, backend: (name: string) => createBackend(name, this.env, config, agents) };
+        let result = await sweep(deps);
+        // A full batch means more is due now.
+        for (let i = 0; i < 5 && result.processed >= 100; i++) result = await sweep(deps);
+        const now = Date.now();
+        const next = result.nextWakeAt ? Math.min(result.nextWakeAt.getTime(), now + SWEEP_HEARTBEAT_MS) : now + SWEEP_HEARTBEAT_MS;
+        await this.ctx.storage.setAlarm(Math.max(next, now + MIN_DELAY_MS));
+      });
     } catch (err) {
-      // A broken connection is not reused: the next sweep opens a fresh pool.
-      this.dropDatabase();
+      // The retry comes from the alarm set above; a broken pool was already retired by use().
       log('warn', 'sweep failed; retrying', { error: (err as Error).name, retry_in_ms: RETRY_AFTER_FAILURE_MS });
     }
   }

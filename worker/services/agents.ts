@@ -1,10 +1,15 @@
 // Agents and their tokens: create, list, rotate (old tokens stay valid for a grace period),
 // revoke, and verification of a presented token (constant-time).
-import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { agents, agentTokens, faxJobs, type AgentRow, type AgentTokenRow } from '../db/schema.ts';
 import { issueAgentToken, parseAgentToken } from '../agents/agent-token.ts';
 import { randomId, sha256Hex, timingSafeEqualString } from '../lib/crypto.ts';
+
+/** A token that is neither revoked nor expired at `now` (for live connections; verify() checks the same). */
+export function usableToken(now: Date): SQL {
+  return and(isNull(agentTokens.revokedAt), or(isNull(agentTokens.expiresAt), gt(agentTokens.expiresAt, now)))!;
+}
 
 export interface NewAgent {
   name: string;
@@ -79,13 +84,6 @@ export class AgentRepository {
     const agent = await this.findById(row.agentId);
     if (!agent || agent.disabledAt) return null;
     return { agent, tokenId: row.id };
-  }
-
-  /** Whether a token is still usable (for live connections). */
-  async tokenValid(tokenId: string, now = new Date()): Promise<boolean> {
-    const rows = await this.db().select().from(agentTokens).where(eq(agentTokens.id, tokenId)).limit(1);
-    const row = rows[0];
-    return !!row && !row.revokedAt && !(row.expiresAt && row.expiresAt <= now);
   }
 
   async setPresence(agentId: string, patch: { connected: boolean; version?: string }): Promise<void> {

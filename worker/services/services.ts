@@ -33,7 +33,7 @@ export function createServices(env: Env, config: Config): Services {
   let handle: DatabaseHandle | undefined;
   const db = (): Database => {
     if (!config.databaseUrl) throw new Error('DATABASE_URL is not configured');
-    handle ??= openDatabase(config.databaseUrl, config.databaseWsProxy);
+    handle ??= openDatabase(config.databaseUrl, config.databaseWsProxy, { application: 'faxbot-api' });
     return handle.db;
   };
   const { endpoint, bucket, accessKeyId, secretAccessKey, region, kmsKeyId } = config.s3;

@@ -5,7 +5,8 @@
 // through the lifecycle, under the lease.
 import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { faxJobs, type FaxJobRow } from '../db/schema.ts';
+import { agentTokens, faxJobs, type FaxJobRow } from '../db/schema.ts';
+import { usableToken } from './agents.ts';
 import type { JobResult } from '../../shared/agent-protocol.ts';
 import { randomId } from '../lib/crypto.ts';
 import type { Actor, JobLifecycle } from '../lifecycle/job-lifecycle.ts';
@@ -20,10 +21,12 @@ export class SipJobs {
   ) {}
 
   /**
-   * Atomically leases the oldest due, unleased queued SIP job this agent may take. A job whose
-   * destination already has a call in flight or on offer waits its turn.
+   * Atomically leases the oldest due, unleased queued SIP job this agent may take, while it holds
+   * fewer than `maxOpen` open jobs (the count is in the statement: a busy or idle agent costs one
+   * statement, not a count and a claim). A job whose destination already has a call in flight or on
+   * offer waits its turn. Only the agent's own hub leases to it, one dispatch at a time.
    */
-  async claimNext(agentId: string, site: string | null, offerTimeoutMs: number): Promise<FaxJobRow | null> {
+  async claimNext(agentId: string, site: string | null, offerTimeoutMs: number, maxOpen: number): Promise<FaxJobRow | null> {
     const offerId = `off_${randomId(20)}`;
     const expires = new Date(Date.now() + offerTimeoutMs);
     const siteFilter = site ? sql`(j.site is null or j.site = ${site})` : sql`j.site is null`;
@@ -33,6 +36,7 @@ export class SipJobs {
       where id = (
         select j.id from ${faxJobs} j
         where j.status = 'queued' and j.backend = 'sip' and j.agent_id is null and ${siteFilter}
+          and (select count(*) from ${faxJobs} mine where mine.agent_id = ${agentId} and mine.status in ('queued', 'in_progress')) < ${maxOpen}
           and (j.next_attempt_at is null or j.next_attempt_at <= now())
           and not exists (
             select 1 from ${faxJobs} o where o.to_number = j.to_number and o.id <> j.id
@@ -98,13 +102,22 @@ export class SipJobs {
     return rows.length === 1;
   }
 
-  async releaseExpiredOffers(agentId: string, now = new Date()): Promise<number> {
-    const rows = await this.db()
+  /**
+   * A connected hub's alarm in one statement: releases this agent's offers that expired unanswered
+   * and tells which of the given tokens are still usable (not revoked, not expired).
+   */
+  async heartbeat(agentId: string, tokenIds: string[], now = new Date()): Promise<{ released: number; validTokens: Set<string> }> {
+    const release = this.db()
       .update(faxJobs)
       .set({ agentId: null, offerId: null, offerState: null, offerExpiresAt: null, updatedAt: now })
       .where(and(eq(faxJobs.agentId, agentId), eq(faxJobs.status, 'queued'), eq(faxJobs.offerState, 'offered'), lt(faxJobs.offerExpiresAt, now)))
       .returning({ id: faxJobs.id });
-    return rows.length;
+    const rows = await this.db().execute<{ released: number; valid: string[] }>(sql`
+      with released as ${release}
+      select (select count(*)::int from released) as released,
+        array(select ${agentTokens.id} from ${agentTokens} where ${and(inArray(agentTokens.id, tokenIds), usableToken(now))}) as valid`);
+    const row = rows.rows[0];
+    return { released: Number(row?.released ?? 0), validTokens: new Set(row?.valid ?? []) };
   }
 
   /** The agent is gone (or forgot them): its undialled jobs go back to the queue. */
