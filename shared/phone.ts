@@ -73,17 +73,19 @@ function checkPlan(text: string, options: { defaultCallingCode?: string }): Norm
   const cc = parsed.countryCallingCode;
   const digits = parsed.nationalNumber.length;
   const region = cc === '1' ? '+1 (North America)' : `+${cc}`;
-  switch (validatePhoneNumberLength(text, options)) {
-    case undefined:
-      break;
-    case 'TOO_SHORT':
-      return { ok: false, reason: `number is too short for ${region} (${digits} national digits)` };
-    case 'TOO_LONG':
-      return { ok: false, reason: `number is too long for ${region} (${digits} national digits)` };
-    default:
-      return { ok: false, reason: `${digits} national digits is not a possible length for ${region}` };
+  // The length check parses again: only done to say why a number is not possible.
+  if (!parsed.isPossible()) {
+    switch (validatePhoneNumberLength(text, options)) {
+      case 'TOO_SHORT':
+        return { ok: false, reason: `number is too short for ${region} (${digits} national digits)` };
+      case 'TOO_LONG':
+        return { ok: false, reason: `number is too long for ${region} (${digits} national digits)` };
+      case 'INVALID_LENGTH':
+        return { ok: false, reason: `${digits} national digits is not a possible length for ${region}` };
+      default:
+        return { ok: false, reason: `not a possible number for ${region}` };
+    }
   }
-  if (!parsed.isPossible()) return { ok: false, reason: `not a possible number for ${region}` };
   if (text.startsWith('+')) {
     // International input: the plan may strip a national prefix. A trunk 0 (+44 020 …) is dropped, as
     // dialling it after the country code fails; any other rewrite (carrier codes) is not ours to guess.
