@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onePagePdf } from './bench/sample-pdf.ts';
+import { benchWorkerVars } from './bench/worker-vars.ts';
 import { startLocalStack } from './stack/local-stack.ts';
 import { buildProductionBundle } from './stack/workerd-config.ts';
 import { processCpuMs, startWorkerdProcess } from './stack/workerd-process.ts';
@@ -136,10 +137,7 @@ async function main() {
         dir: path.join(dir, 'workerd'),
         bundleDir: path.join(dir, 'bundle'),
         inheritOutput: !!process.env.BENCH_WORKER_LOGS,
-        vars: {
-          ...stack.vars, ENVIRONMENT: 'test', API_KEY: apiKey, PDF_TOKEN_SECRET: 'bench-pdf-secret-0123456789abcdef0123',
-          FAX_BACKEND: 'sandbox', SANDBOX_STEP_MS: '60000', MAX_REQUESTS_PER_MINUTE: '1000000',
-        },
+        vars: benchWorkerVars(stack.vars, apiKey, { FAX_BACKEND: 'sandbox', SANDBOX_STEP_MS: '60000' }),
       });
       try {
         const result = await benchWorkerd({ url: worker.url, pid: worker.pid, apiKey, n: Number(process.env.BENCH_WORKERD_N ?? 200) });

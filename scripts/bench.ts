@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { onePagePdf } from './bench/sample-pdf.ts';
+import { benchWorkerVars } from './bench/worker-vars.ts';
 import { freePort } from './stack/embedded-postgres.ts';
 import { startLocalStack } from './stack/local-stack.ts';
 import { ROOT, startWorkerProcess, stopChild } from './stack/worker-process.ts';
@@ -47,10 +48,7 @@ async function main() {
     varsFile: path.join(dir, 'vars'),
     persistTo: path.join(dir, 'wrangler'),
     inheritOutput: !!process.env.BENCH_WORKER_LOGS,
-    vars: {
-      ...stack.vars, ENVIRONMENT: 'test', API_KEY: ADMIN, PDF_TOKEN_SECRET: 'bench-pdf-secret-0123456789abcdef0123',
-      FAX_BACKEND: 'sip', MAX_REQUESTS_PER_MINUTE: '1000000', AGENT_HEARTBEAT_SECONDS: '5',
-    },
+    vars: benchWorkerVars(stack.vars, ADMIN, { FAX_BACKEND: 'sip', AGENT_HEARTBEAT_SECONDS: '5' }),
   });
   const pdf = await onePagePdf();
   const post = async (to: string) => {

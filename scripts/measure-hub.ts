@@ -15,6 +15,7 @@ import { freePort } from './stack/embedded-postgres.ts';
 import { startLocalStack } from './stack/local-stack.ts';
 import { startWorkerProcess } from './stack/worker-process.ts';
 import { startWsProxy, type ObservedStatement } from './stack/ws-proxy.ts';
+import { benchWorkerVars } from './bench/worker-vars.ts';
 
 const PERIODS = Number(process.env.MEASURE_PERIODS ?? 4);
 const HEARTBEAT_S = Number(process.env.AGENT_HEARTBEAT_SECONDS ?? 15);
@@ -37,15 +38,11 @@ async function main() {
     varsFile: path.join(dir, 'vars'),
     persistTo: path.join(dir, 'wrangler'),
     inheritOutput: !!process.env.MEASURE_WORKER_LOGS,
-    vars: {
-      ...stack.vars,
+    vars: benchWorkerVars(stack.vars, ADMIN, {
       DATABASE_WS_PROXY: `127.0.0.1:${proxy.port}/v1`,
-      ENVIRONMENT: 'test',
-      API_KEY: ADMIN,
-      PDF_TOKEN_SECRET: 'measure-pdf-secret-0123456789abcdef0123',
       FAX_BACKEND: 'sip',
       AGENT_HEARTBEAT_SECONDS: String(HEARTBEAT_S),
-    },
+    }),
   });
   const pgClient = realDb ? new pg.Client({ connectionString: realDb }) : null;
   let ws: WebSocket | null = null;

@@ -9,6 +9,7 @@ import { freePort } from '../stack/embedded-postgres.ts';
 import { ROOT, startWorkerProcess, type WorkerProcess } from '../stack/worker-process.ts';
 import { canPin, cpuMs, pidListeningOn, pin, processTree } from './cpu.ts';
 import { closedLoop, median } from './load.ts';
+import { benchWorkerVars } from './worker-vars.ts';
 
 export interface Cell {
   rps: number;
@@ -40,10 +41,7 @@ async function startStack(name: string, databaseUrl: string | undefined, dir: st
   const common = { portFactory: freePort, persistTo: path.join(dir, `${name}-wrangler`) };
   const api = await startWorkerProcess({
     ...common, port: await freePort(), varsFile: path.join(dir, `${name}-vars`),
-    vars: {
-      ...ready.vars, ENVIRONMENT: 'test', API_KEY: adminKey, PDF_TOKEN_SECRET: 'bench-pdf-secret-0123456789abcdef0123',
-      FAX_BACKEND: 'sip', MAX_REQUESTS_PER_MINUTE: '1000000',
-    },
+    vars: benchWorkerVars(ready.vars, adminKey, { FAX_BACKEND: 'sip' }),
   });
   const ceiling = await startWorkerProcess({
     ...common, port: await freePort(), varsFile: path.join(dir, `${name}-ceiling-vars`),
