@@ -95,5 +95,9 @@ function checkPlan(text: string, options: { defaultCallingCode?: string }): Norm
     }
   }
   const e164 = parsed.number;
-  return E164.test(e164) ? { ok: true, e164 } : { ok: false, reason: 'not a valid E.164 number' };
+  if (E164.test(e164)) return { ok: true, e164 };
+  // Only the length can fail here (a dropped trunk 0 may leave fewer than E.164's 7 digits).
+  return e164.length < 8
+    ? { ok: false, reason: `number is too short for ${region} (${digits} national digits)` }
+    : { ok: false, reason: `number is too long for ${region} (${digits} national digits)` };
 }

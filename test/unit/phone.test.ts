@@ -47,6 +47,7 @@ describe('normalizeNumber', () => {
     ['+0123456789', 'country code'],
     ['+123456', 'too short'],
     ['+1 555 0100', 'too short for +1'],
+    ['+4300000', 'too short for +43'], // the trunk 0 dropped leaves fewer than E.164's 7 digits (a CI counterexample)
     ['+999 123456789', 'unknown country calling code'],
     ['+28 1234 5678', 'unknown country calling code'], // 28x is unassigned
     ['+44 20 7946 0958 123', 'too long for +44'],
