@@ -3,17 +3,22 @@
 // Neon's proxy or Hyperdrive do in production (pg-session-pool.ts): a request's connection costs one
 // pipelined round trip on a warm backend, not a TCP connect, a backend fork and SCRAM's 4,096 rounds.
 // It reaches only the one database it was started for, so it cannot be used to open arbitrary sockets.
-// With `observe` it records every session (with its application_name) and the statements it sends,
-// for measurements and tests of how many connections and queries the worker causes.
-import type { AddressInfo } from 'node:net';
+// The same port answers Neon's HTTP query protocol at POST /sql (pg-http-sql.ts), the worker's
+// request path. With `observe` it records every session or HTTP request (with its
+// application_name) and the statements it sends, for measurements and tests of how many
+// connections and queries the worker causes.
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
 import { servePooledSession } from './pg-frontend.ts';
+import { createHttpSql } from './pg-http-sql.ts';
 import { createSessionPool } from './pg-session-pool.ts';
 
-/** One client connection (session) seen by an observing proxy. */
+/** One client connection (session), or one HTTP request, seen by an observing proxy. */
 export interface ObservedConnection {
   id: number;
+  kind: 'websocket' | 'http';
   /** application_name from the startup message ('' if none). */
   application: string;
   openedAt: number;
@@ -31,7 +36,7 @@ export interface ObservedStatement {
 
 export interface WsProxy {
   port: number;
-  /** Sessions served and statements run (Sync or simple Query messages), for benchmarks. */
+  /** Sessions (WebSocket sessions and HTTP requests) served and statements run, for benchmarks. */
   stats(): { sessions: number; statements: number };
   /** Filled only with `observe`: every connection, in order of opening. */
   connections: ObservedConnection[];
@@ -58,8 +63,42 @@ export async function startWsProxy(opts: { databaseUrl: string; port?: number; h
   const connections: ObservedConnection[] = [];
   const statements: ObservedStatement[] = [];
   const open = new Set<WebSocket>();
+  const sockets = new Set<Socket>();
   let refusing = false;
-  const wss = new WebSocketServer({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
+  const sameDatabase = new URL(opts.databaseUrl);
+  const httpSql = createHttpSql(
+    opts.databaseUrl,
+    (conn) =>
+      pool.checkPassword(decodeURIComponent(conn.username), decodeURIComponent(conn.password)) &&
+      `${conn.hostname}:${conn.port || 5432}` === target &&
+      conn.pathname === sameDatabase.pathname,
+    {
+      request(application, sqls) {
+        counts.sessions++;
+        counts.statements += sqls.length;
+        if (!opts.observe) return;
+        const at = Date.now();
+        const conn: ObservedConnection = { id: connections.length + 1, kind: 'http', application, openedAt: at, closedAt: at };
+        connections.push(conn);
+        for (const sql of sqls) statements.push({ connection: conn.id, application, at, sql: sql.replace(/\s+/g, ' ').slice(0, 1000) });
+      },
+    },
+  );
+  const server = http.createServer((req, res) => {
+    if (refusing) return void req.socket.destroy();
+    if (new URL(req.url ?? '/', 'http://proxy').pathname !== '/sql') {
+      res.writeHead(404).end();
+      return;
+    }
+    httpSql.handle(req, res);
+  });
+  server.keepAliveTimeout = 60_000;
+  server.on('connection', (socket: Socket) => {
+    if (refusing) return void socket.destroy();
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const wss = new WebSocketServer({ server });
   wss.on('connection', (ws, req) => {
     const address = new URL(req.url ?? '/', 'http://proxy').searchParams.get('address') ?? '';
     if (address !== target) return ws.close(1008, 'address not allowed');
@@ -70,7 +109,7 @@ export async function startWsProxy(opts: { databaseUrl: string; port?: number; h
     servePooledSession(ws, pool, {
       started(params) {
         if (!opts.observe) return;
-        conn = { id: connections.length + 1, application: params.get('application_name') ?? '', openedAt: Date.now(), closedAt: null };
+        conn = { id: connections.length + 1, kind: 'websocket', application: params.get('application_name') ?? '', openedAt: Date.now(), closedAt: null };
         connections.push(conn);
       },
       frame(type, body) {
@@ -87,13 +126,14 @@ export async function startWsProxy(opts: { databaseUrl: string; port?: number; h
   });
   const dropConnections = () => {
     for (const ws of [...open]) ws.terminate();
+    for (const socket of [...sockets]) socket.destroy();
   };
   await new Promise<void>((resolve, reject) => {
-    wss.once('listening', resolve);
-    wss.once('error', reject);
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
   });
   return {
-    port: (wss.address() as AddressInfo).port,
+    port: (server.address() as AddressInfo).port,
     stats: () => ({ ...counts }),
     connections,
     statements,
@@ -108,8 +148,10 @@ export async function startWsProxy(opts: { databaseUrl: string; port?: number; h
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
+        for (const socket of sockets) socket.destroy();
         pool.close();
-        wss.close(() => resolve());
+        void httpSql.close().catch(() => {});
+        wss.close(() => server.close(() => resolve()));
       }),
   };
 }

@@ -1,16 +1,26 @@
-// Opens Postgres through the Neon serverless driver, which speaks the Postgres protocol over
-// WebSockets. We use it because one driver serves both ends: in production it connects straight to
-// Neon over secure WebSockets, and in development and tests DATABASE_WS_PROXY points it at our local
-// WebSocket->TCP proxy in front of PGlite or a real PostgreSQL server (unset in production).
+// Opens Postgres through the Neon serverless driver, in one of its two modes:
+// - openHttpDatabase: a request's statements, each one HTTPS request ("query over fetch", Neon's
+//   /sql endpoint). No connection setup, no password derivation, nothing held between requests
+//   (a Worker cannot keep a socket across requests): the request path's choice. No interactive
+//   transactions; a state change is one statement (data-modifying CTEs) or a batch.
+// - openDatabase: a pooled Postgres session over WebSockets, for what lives longer than a request
+//   (the Durable Objects' pools, the cron) and for interactive transactions.
+// In production both reach Neon directly; in development and tests DATABASE_WS_PROXY points them at
+// our local proxy (WebSocket sessions and the same /sql endpoint on one port) in front of PGlite or a
+// real PostgreSQL server (unset in production).
 // It is not the only way out of a Worker: Workers open TCP sockets too (`connect()` from
 // `cloudflare:sockets`), and Hyperdrive, which pools those connections near the database, is the
 // production pooling option for Postgres over TCP. Not supported here yet: it needs a Hyperdrive
 // binding and a TCP driver (pg or Postgres.js) in this file. See docs/deployment.md.
-import { Pool, neonConfig } from '@neondatabase/serverless';
+import { Pool, neon, neonConfig } from '@neondatabase/serverless';
+import { drizzle as drizzleHttp } from 'drizzle-orm/neon-http';
 import { drizzle } from 'drizzle-orm/neon-serverless';
-import * as schema from './schema.ts';
+import type { SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type * as schema from './schema.ts';
 
-export type Database = ReturnType<typeof drizzle<typeof schema>>;
+/** Either mode: the query builder is the same; only `transaction()` needs openDatabase's. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 export interface DatabaseHandle {
   db: Database;
@@ -25,6 +35,28 @@ export interface DatabaseOptions {
   application?: string;
   /** How long an idle connection stays open in the pool (the driver's default: 10 s). */
   idleTimeoutMs?: number;
+}
+
+/** The rows of a raw statement (db.execute), whichever mode ran it: both answer `{ rows }`. */
+export async function queryRows<T>(db: Database, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+/** The proxy's HTTP origin from DATABASE_WS_PROXY (`host:port/v1`): its /sql endpoint. */
+function proxySqlEndpoint(wsProxy: string): string {
+  const hostPort = wsProxy.replace(/^[a-z]+:\/\//i, '').split('/')[0];
+  return `http://${hostPort}/sql`;
+}
+
+export function openHttpDatabase(databaseUrl: string, wsProxy?: string, opts: Pick<DatabaseOptions, 'application'> = {}): Database {
+  if (wsProxy) {
+    const endpoint = proxySqlEndpoint(wsProxy);
+    neonConfig.fetchEndpoint = () => endpoint;
+  }
+  const url = new URL(databaseUrl);
+  if (!url.searchParams.has('application_name')) url.searchParams.set('application_name', opts.application ?? 'faxbot');
+  return drizzleHttp(neon(url.toString())) as unknown as Database;
 }
 
 export function openDatabase(databaseUrl: string, wsProxy?: string, opts: DatabaseOptions = {}): DatabaseHandle {

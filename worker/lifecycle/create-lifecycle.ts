@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { JobLifecycle } from './job-lifecycle.ts';
 
-export function createLifecycle(db: () => Database, config: Config): JobLifecycle {
-  return new JobLifecycle(db, { policy: config.retry, audit: config.auditEnabled });
+/** `sessionDb` runs the interactive transactions; `db` the single statements (the same by default). */
+export function createLifecycle(db: () => Database, config: Config, sessionDb: () => Database = db): JobLifecycle {
+  return new JobLifecycle(db, { policy: config.retry, audit: config.auditEnabled, sessionDb });
 }

@@ -24,8 +24,11 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   return false;
 }
 
-/** SQLSTATE classes 08 (connection), 57P0x (shutdown), 53 (resources) and socket-level failures. */
-const CONNECTION_MESSAGE = /connection (terminated|refused|ended|closed|timeout)|ECONNREFUSED|ECONNRESET|EPIPE|socket|websocket|network|terminating connection|the database system is (starting up|shutting down)|Client has encountered a connection error|timeout exceeded when trying to connect|Connection terminated/i;
+/**
+ * SQLSTATE classes 08 (connection), 57P0x (shutdown), 53 (resources), socket-level failures, and
+ * the HTTP mode's: a fetch that failed ("Error connecting to database") or a 5xx from the endpoint.
+ */
+const CONNECTION_MESSAGE = /connection (terminated|refused|ended|closed|timeout)|ECONNREFUSED|ECONNRESET|EPIPE|socket|websocket|network|terminating connection|the database system is (starting up|shutting down)|Client has encountered a connection error|timeout exceeded when trying to connect|Connection terminated|Error connecting to database|Server error \(HTTP status 5\d\d\)/i;
 
 export function isDatabaseUnavailable(err: unknown): boolean {
   for (const e of chain(err)) {

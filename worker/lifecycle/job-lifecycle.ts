@@ -49,6 +49,11 @@ export interface LifecycleOptions {
   policy: RetryPolicy;
   /** AUDIT_LOG_ENABLED; false only in development. */
   audit: boolean;
+  /**
+   * A database that runs interactive transactions (a WebSocket session); default: the one given.
+   * The request path's own database is HTTP (one request per statement), which has none.
+   */
+  sessionDb?: () => Database;
 }
 
 export class JobLifecycle {
@@ -60,6 +65,10 @@ export class JobLifecycle {
   constructor(db: () => Database, opts: LifecycleOptions) {
     this.db = db;
     this.opts = opts;
+  }
+
+  private tx(): Database {
+    return (this.opts.sessionDb ?? this.db)();
   }
 
   get policy(): RetryPolicy {
@@ -120,7 +129,7 @@ export class JobLifecycle {
   async startAttempt(jobId: string, opts: { lease?: Lease; agentId?: string | null; providerRef?: string | null; checkAt?: Date }, actor: Actor = SYSTEM): Promise<StartResult> {
     const now = new Date();
     try {
-      return await this.db().transaction(async (tx): Promise<StartResult> => {
+      return await this.tx().transaction(async (tx): Promise<StartResult> => {
         const due = or(isNull(faxJobs.nextAttemptAt), lte(faxJobs.nextAttemptAt, now))!;
         const rows = await tx
           .update(faxJobs)
@@ -158,7 +167,7 @@ export class JobLifecycle {
    */
   async finishAttempt(jobId: string, outcome: AttemptOutcome, line: LineDetails = {}, opts: { lease?: Lease } = {}, actor: Actor = SYSTEM): Promise<FaxJobRow | null> {
     const normalized = normalizeOutcome(outcome);
-    return this.db().transaction(async (tx) => {
+    return this.tx().transaction(async (tx) => {
       const current = (await tx.select().from(faxJobs).where(and(eq(faxJobs.id, jobId), this.leaseCondition(opts.lease))).for('update').limit(1))[0];
       if (!current) return null;
       if (current.status === 'in_progress') return this.endInFlight(tx, current, normalized, line, actor);
@@ -311,7 +320,7 @@ export class JobLifecycle {
     audit: Pick<AuditEvent, 'action' | 'outcome' | 'details'>,
     actor: Actor,
   ): Promise<FaxJobRow | null> {
-    return this.db().transaction(async (tx) => {
+    return this.tx().transaction(async (tx) => {
       const rows = await tx
         .update(faxJobs)
         .set({ ...set, status, updatedAt: new Date() })

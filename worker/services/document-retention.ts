@@ -6,7 +6,7 @@
 // audited (`fax.document.delete` / `inbound.document.delete`, actor system/retention) in one
 // statement, and only once S3 has confirmed its object deleted.
 import { and, asc, inArray, isNull, lt, notInArray, sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
+import { queryRows, type Database } from '../db/client.ts';
 import { auditEvents, faxJobs, inboundFaxes } from '../db/schema.ts';
 import type { DocumentStore } from './document-store.ts';
 import { FINAL_STATUSES } from '../lifecycle/job-lifecycle.ts';
@@ -83,8 +83,8 @@ async function markDeleted(db: Database, table: Table, ids: string[], audit: Aud
         select 'system', ${ACTOR_ID}, ${audit.action}, ${audit.resourceType}, id, 'success', ${JSON.stringify(audit.details)}::jsonb from marked
       ) select count(*)::int as n from marked`
     : sql`with marked as (${marked}) select count(*)::int as n from marked`;
-  const res = await db.execute<{ n: number }>(query);
-  return Number(res.rows[0]?.n ?? 0);
+  const rows = await queryRows<{ n: number }>(db, query);
+  return Number(rows[0]?.n ?? 0);
 }
 
 export async function pruneDocuments(db: Database, store: DocumentStore, opts: RetentionOptions): Promise<RetentionResult> {

@@ -1,8 +1,9 @@
-// Builds the per-request service bundle injected into the Hono context. The database pool is
-// opened lazily (health checks and rejected requests never open one) and closed after the response.
+// Builds the per-request service bundle injected into the Hono context. Statements go over HTTP
+// (openHttpDatabase: no connection to set up); a WebSocket session is opened only for an
+// interactive transaction (cancel's conditional change), lazily, and closed after the response.
 import type { Config } from '../config.ts';
 import type { Env } from '../env.ts';
-import { openDatabase, type Database, type DatabaseHandle } from '../db/client.ts';
+import { openDatabase, openHttpDatabase, type Database, type DatabaseHandle } from '../db/client.ts';
 import type { FaxBackend } from '../backends/fax-backend.ts';
 import { createBackend } from '../backends/registry.ts';
 import { createLifecycle } from '../lifecycle/create-lifecycle.ts';
@@ -30,12 +31,14 @@ export interface Services {
 }
 
 export function createServices(env: Env, config: Config): Services {
+  let http: Database | undefined;
   let handle: DatabaseHandle | undefined;
-  const db = (): Database => {
+  const url = (): string => {
     if (!config.databaseUrl) throw new Error('DATABASE_URL is not configured');
-    handle ??= openDatabase(config.databaseUrl, config.databaseWsProxy, { application: 'faxbot-api' });
-    return handle.db;
+    return config.databaseUrl;
   };
+  const db = (): Database => (http ??= openHttpDatabase(url(), config.databaseWsProxy, { application: 'faxbot-api' }));
+  const sessionDb = (): Database => (handle ??= openDatabase(url(), config.databaseWsProxy, { application: 'faxbot-api' })).db;
   const { endpoint, bucket, accessKeyId, secretAccessKey, region, kmsKeyId } = config.s3;
   const agents = new AgentRepository(db);
   return {
@@ -44,7 +47,7 @@ export function createServices(env: Env, config: Config): Services {
     inbound: new InboundRepository(db),
     apiKeys: new ApiKeyRepository(db),
     jobs: new FaxJobRepository(db),
-    lifecycle: createLifecycle(db, config),
+    lifecycle: createLifecycle(db, config, sessionDb),
     audit: config.auditEnabled ? new PostgresAuditLog(db) : new DisabledAuditLog(),
     documents: new S3DocumentStore({
       endpoint: endpoint ?? '',

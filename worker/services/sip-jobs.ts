@@ -4,7 +4,7 @@
 // status change (the dial grant starts an attempt, results end it, lost calls end `unknown`) goes
 // through the lifecycle, under the lease.
 import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
+import { queryRows, type Database } from '../db/client.ts';
 import { agentTokens, faxJobs, type FaxJobRow } from '../db/schema.ts';
 import { usableToken } from './agents.ts';
 import type { JobResult } from '../../shared/agent-protocol.ts';
@@ -30,7 +30,7 @@ export class SipJobs {
     const offerId = `off_${randomId(20)}`;
     const expires = new Date(Date.now() + offerTimeoutMs);
     const siteFilter = site ? sql`(j.site is null or j.site = ${site})` : sql`j.site is null`;
-    const rows = await this.db().execute<{ id: string }>(sql`
+    const rows = await queryRows<{ id: string }>(this.db(), sql`
       update ${faxJobs} set agent_id = ${agentId}, offer_id = ${offerId}, offer_state = 'offered',
         offer_expires_at = ${expires.toISOString()}, updated_at = now()
       where id = (
@@ -45,7 +45,7 @@ export class SipJobs {
         order by j.created_at, j.id limit 1 for update skip locked
       )
       returning id`);
-    const id = rows.rows[0]?.id;
+    const id = rows[0]?.id;
     return id ? this.find(id) : null;
   }
 
@@ -112,11 +112,11 @@ export class SipJobs {
       .set({ agentId: null, offerId: null, offerState: null, offerExpiresAt: null, updatedAt: now })
       .where(and(eq(faxJobs.agentId, agentId), eq(faxJobs.status, 'queued'), eq(faxJobs.offerState, 'offered'), lt(faxJobs.offerExpiresAt, now)))
       .returning({ id: faxJobs.id });
-    const rows = await this.db().execute<{ released: number; valid: string[] }>(sql`
+    const rows = await queryRows<{ released: number; valid: string[] }>(this.db(), sql`
       with released as ${release}
       select (select count(*)::int from released) as released,
         array(select ${agentTokens.id} from ${agentTokens} where ${and(inArray(agentTokens.id, tokenIds), usableToken(now))}) as valid`);
-    const row = rows.rows[0];
+    const row = rows[0];
     return { released: Number(row?.released ?? 0), validTokens: new Set(row?.valid ?? []) };
   }
 
