@@ -60,28 +60,39 @@ class Inspector {
 function summarize(profiles: Profile[], top = 40): string {
   const byFn = new Map<string, number>();
   const byModule = new Map<string, number>();
+  const inclusive = new Map<string, number>();
   let total = 0;
+  const keyOf = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').slice(-2).join('/')}:${n.callFrame.lineNumber + 1}`;
   for (const p of profiles) {
     const nodes = new Map(p.nodes.map((n) => [n.id, n]));
+    const parent = new Map<number, number>();
+    for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
     p.samples.forEach((id, i) => {
       const dt = (p.timeDeltas[i] ?? 0) / 1000;
       const n = nodes.get(id)!;
-      const { functionName, url, lineNumber } = n.callFrame;
+      const { functionName, url } = n.callFrame;
       if (functionName === '(idle)') return;
       total += dt;
-      const key = `${functionName || '(anonymous)'} ${url.split('/').slice(-2).join('/')}:${lineNumber + 1}`;
+      const key = keyOf(n);
       byFn.set(key, (byFn.get(key) ?? 0) + dt);
+      const seen = new Set<string>();
+      for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+        const k = keyOf(nodes.get(at)!);
+        if (seen.has(k)) continue;
+        seen.add(k);
+        inclusive.set(k, (inclusive.get(k) ?? 0) + dt);
+      }
       const mod = url ? url.replace(/^.*node_modules\//, '').split('/').slice(0, url.includes('node_modules/@') ? 2 : 1).join('/') : functionName;
       byModule.set(mod, (byModule.get(mod) ?? 0) + dt);
     });
   }
-  const fmt = (m: Map<string, number>) =>
+  const fmt = (m: Map<string, number>, n = top) =>
     [...m.entries()]
       .sort((a, b) => b[1] - a[1])
-      .slice(0, top)
+      .slice(0, n)
       .map(([k, v]) => `${v.toFixed(1).padStart(9)} ms ${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`)
       .join('\n');
-  return `total sampled (not idle): ${total.toFixed(1)} ms\n\n-- by module --\n${fmt(byModule)}\n\n-- by function (self) --\n${fmt(byFn)}`;
+  return `total sampled (not idle): ${total.toFixed(1)} ms\n\n-- by module --\n${fmt(byModule)}\n\n-- by function (self) --\n${fmt(byFn)}\n\n-- by function (inclusive) --\n${fmt(inclusive, 70)}`;
 }
 
 async function main() {
@@ -122,7 +133,7 @@ async function main() {
     const run = async (label: string, fn: () => Promise<void>) => {
       for (const i of inspectors) {
         await i.send('Profiler.enable');
-        await i.send('Profiler.setSamplingInterval', { interval: 100 });
+        await i.send('Profiler.setSamplingInterval', { interval: Number(process.env.PROFILE_INTERVAL_US ?? 250) });
         await i.send('Profiler.start');
       }
       const t0 = performance.now();

@@ -49,14 +49,25 @@ function proxySqlEndpoint(wsProxy: string): string {
   return `http://${hostPort}/sql`;
 }
 
+// One query function and drizzle instance per database for the isolate's life: building them is a
+// measurable part of a request's CPU, and they hold no I/O object (each query's fetch belongs to
+// the request that runs it), so sharing them across requests is allowed in Workers.
+const httpDatabases = new Map<string, Database>();
+
 export function openHttpDatabase(databaseUrl: string, wsProxy?: string, opts: Pick<DatabaseOptions, 'application'> = {}): Database {
+  const key = `${databaseUrl}\n${wsProxy ?? ''}\n${opts.application ?? ''}`;
+  const known = httpDatabases.get(key);
+  if (known) return known;
   if (wsProxy) {
     const endpoint = proxySqlEndpoint(wsProxy);
     neonConfig.fetchEndpoint = () => endpoint;
   }
   const url = new URL(databaseUrl);
   if (!url.searchParams.has('application_name')) url.searchParams.set('application_name', opts.application ?? 'faxbot');
-  return drizzleHttp(neon(url.toString())) as unknown as Database;
+  const db = drizzleHttp(neon(url.toString())) as unknown as Database;
+  if (httpDatabases.size > 8) httpDatabases.clear();
+  httpDatabases.set(key, db);
+  return db;
 }
 
 export function openDatabase(databaseUrl: string, wsProxy?: string, opts: DatabaseOptions = {}): DatabaseHandle {

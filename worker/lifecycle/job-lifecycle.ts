@@ -10,6 +10,7 @@ import { decide, isConnected, UNKNOWN_REASONS, type AttemptOutcome, type RetryPo
 import { eventPayload, type FaxEventType } from './events.ts';
 import { isUniqueViolation } from './db-errors.ts';
 import { auditCte, eventCte } from './record-ctes.ts';
+import { fitsPrepared, runPreparedAccept } from './accept-statement.ts';
 
 export type NewFaxJob = typeof faxJobs.$inferInsert;
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -96,15 +97,8 @@ export class JobLifecycle {
     const type: FaxEventType = start ? 'fax.scheduled' : 'fax.queued';
     const payload = eventPayload(type, { ...values, pagesSent: null, attempts: 0, failureReason: null, nextAttemptAt: null, completedAt: null, pages: job.pages ?? null } as FaxJobRow);
     // One statement: the row, its event and its audit commit together or not at all.
-    const inserted = db.$with('accepted_job').as(
-      db
-        .insert(faxJobs)
-        .values(values)
-        .onConflictDoNothing({ target: [faxJobs.owner, faxJobs.idempotencyKey], where: sql`${faxJobs.idempotencyKey} is not null` })
-        .returning(),
-    );
-    const records = [eventCte(db, 'accepted_job', type, payload, now), ...(this.opts.audit ? [auditCte(db, 'accepted_job', { action: 'fax.send', outcome: 'success', details: { status, ...auditDetails } }, actor, now)] : [])];
-    const rows = await db.with(inserted, ...records).select().from(inserted);
+    const audit = this.opts.audit ? { action: 'fax.send', outcome: 'success' as const, details: { status, ...auditDetails } } : null;
+    const rows = fitsPrepared(values) ? await runPreparedAccept(db, { job: values, eventType: type, payload, audit, actor, at: now }) : await this.acceptBuilt(db, values, type, payload, audit, actor, now);
     if (rows[0]) return { job: rows[0], created: true };
     // Idempotency-Key already used by this owner (possibly a concurrent request): that job wins.
     const existing = await db
@@ -114,6 +108,19 @@ export class JobLifecycle {
       .limit(1);
     if (!existing[0]) throw new Error('idempotent insert conflict without an existing job');
     return { job: existing[0], created: false };
+  }
+
+  /** The accept statement built for this job (a column the prepared one does not write). */
+  private acceptBuilt(db: Database, values: NewFaxJob, type: FaxEventType, payload: Record<string, unknown>, audit: Required<Pick<AuditEvent, 'action' | 'outcome' | 'details'>> | null, actor: Actor, now: Date) {
+    const inserted = db.$with('accepted_job').as(
+      db
+        .insert(faxJobs)
+        .values(values)
+        .onConflictDoNothing({ target: [faxJobs.owner, faxJobs.idempotencyKey], where: sql`${faxJobs.idempotencyKey} is not null` })
+        .returning(),
+    );
+    const records = [eventCte(db, 'accepted_job', type, payload, now), ...(audit ? [auditCte(db, 'accepted_job', audit, actor, now)] : [])];
+    return db.with(inserted, ...records).select().from(inserted);
   }
 
   /** scheduled -> queued once send_at has come. */

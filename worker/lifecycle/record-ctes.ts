@@ -1,24 +1,32 @@
 // The outbox event and audit row of a change as data-modifying CTEs over the changed row (`from`),
 // so a change, its event and its audit commit as ONE statement: atomic without BEGIN/COMMIT and
-// one round trip (the accept path of POST /fax uses this; see docs/benchmarks.md).
-import { sql } from 'drizzle-orm';
+// one round trip (the accept path of POST /fax uses this; see docs/benchmarks.md). Each value may
+// be a placeholder, for the prepared accept (accept-statement.ts).
+import { Placeholder, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { auditEvents, faxEvents } from '../db/schema.ts';
 import type { AuditEvent } from '../services/audit-log.ts';
 import type { Actor } from './job-lifecycle.ts';
 
-export function eventCte(db: Database, from: string, type: string, payload: Record<string, unknown>, at: Date) {
+type Value<T> = T | Placeholder;
+const json = (v: Value<unknown>) => (v instanceof Placeholder ? v : JSON.stringify(v ?? {}));
+const time = (v: Value<Date>) => (v instanceof Placeholder ? v : v.toISOString());
+
+export function eventCte(db: Database, from: string, type: Value<string>, payload: Value<Record<string, unknown>>, at: Value<Date>) {
   return db.$with('recorded_event', { id: sql<number>`id` }).as(
     sql`insert into ${faxEvents} (job_id, owner, type, payload, created_at)
-        select id, owner, ${type}, ${JSON.stringify(payload)}::jsonb, ${at.toISOString()}::timestamptz from ${sql.identifier(from)} returning id`,
+        select id, owner, ${type}, ${json(payload)}::jsonb, ${time(at)}::timestamptz from ${sql.identifier(from)} returning id`,
   );
 }
 
-export function auditCte(db: Database, from: string, audit: Pick<AuditEvent, 'action' | 'outcome' | 'details'>, actor: Actor, at: Date) {
+type AuditValues = { [K in 'action' | 'outcome' | 'details']?: Value<Pick<AuditEvent, 'action' | 'outcome' | 'details'>[K]> };
+type ActorValues = { type: Value<Actor['type']>; id: Value<Actor['id']>; clientIp?: Value<string | null>; requestId?: Value<string | null> };
+
+export function auditCte(db: Database, from: string, audit: AuditValues, actor: ActorValues, at: Value<Date>) {
   return db.$with('recorded_audit', { id: sql<number>`id` }).as(
     sql`insert into ${auditEvents} (occurred_at, actor_type, actor_id, action, resource_type, resource_id, outcome, client_ip, request_id, details)
-        select ${at.toISOString()}::timestamptz, ${actor.type}, ${actor.id}, ${audit.action}, 'fax_job', id, ${audit.outcome},
-          ${actor.clientIp ?? null}, ${actor.requestId ?? null}, ${JSON.stringify(audit.details ?? {})}::jsonb
+        select ${time(at)}::timestamptz, ${actor.type}, ${actor.id}, ${audit.action}, 'fax_job', id, ${audit.outcome},
+          ${actor.clientIp ?? null}, ${actor.requestId ?? null}, ${json(audit.details)}::jsonb
         from ${sql.identifier(from)} returning id`,
   );
 }

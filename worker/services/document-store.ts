@@ -10,7 +10,8 @@ export interface StoredObject {
 }
 
 export interface DocumentStore {
-  put(key: string, body: Uint8Array, contentType: string): Promise<void>;
+  /** `sha256` (hex), when the caller already has it, lets the store verify the upload for free. */
+  put(key: string, body: Uint8Array, contentType: string, sha256?: string): Promise<void>;
   get(key: string): Promise<StoredObject | null>;
   delete(key: string): Promise<void>;
   /** Deletes up to 1000 keys in one request; a missing key counts as deleted (as with delete). */

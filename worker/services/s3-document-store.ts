@@ -25,18 +25,28 @@ export class StorageError extends Error {
   }
 }
 
+// One client per credentials for the isolate's life: it caches the derived SigV4 signing key (four
+// HMACs per day and region), which a client per request would derive again every time. It holds no
+// I/O object, so sharing it across requests is allowed in Workers.
+const clients = new Map<string, AwsClient>();
+
+function awsClient(settings: S3Settings): AwsClient {
+  const key = `${settings.accessKeyId}\n${settings.secretAccessKey}\n${settings.region}`;
+  let client = clients.get(key);
+  if (!client) {
+    client = new AwsClient({ accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey, service: 's3', region: settings.region, retries: 2 });
+    if (clients.size > 8) clients.clear();
+    clients.set(key, client);
+  }
+  return client;
+}
+
 export class S3DocumentStore implements DocumentStore {
   private readonly aws: AwsClient;
   private readonly base: string;
 
   constructor(private readonly settings: S3Settings) {
-    this.aws = new AwsClient({
-      accessKeyId: settings.accessKeyId,
-      secretAccessKey: settings.secretAccessKey,
-      service: 's3',
-      region: settings.region,
-      retries: 2,
-    });
+    this.aws = awsClient(settings);
     this.base = `${settings.endpoint.replace(/\/+$/, '')}/${encodeURIComponent(settings.bucket)}`;
   }
 
@@ -53,8 +63,9 @@ export class S3DocumentStore implements DocumentStore {
     return `${this.base}/${key.split('/').map(encodeURIComponent).join('/')}`;
   }
 
-  async put(key: string, body: Uint8Array, contentType: string): Promise<void> {
-    const headers: Record<string, string> = { 'content-type': contentType };
+  async put(key: string, body: Uint8Array, contentType: string, sha256?: string): Promise<void> {
+    // With the body's SHA-256 the payload is signed and S3 checks it (else UNSIGNED-PAYLOAD).
+    const headers: Record<string, string> = { 'content-type': contentType, ...(sha256 ? { 'x-amz-content-sha256': sha256 } : {}) };
     if (this.settings.kmsKeyId) {
       headers['x-amz-server-side-encryption'] = 'aws:kms';
       headers['x-amz-server-side-encryption-aws-kms-key-id'] = this.settings.kmsKeyId;

@@ -17,11 +17,13 @@ import { presentFaxJob } from '../../views/fax-job.ts';
 
 export type JobFields = Omit<NewFaxJob, 'id' | 'owner' | 'apiKeyId' | 'status' | 'backend' | 'documentKey' | 'documentSha256' | 'documentBytes'>;
 
-export async function acceptJob(c: Context<AppEnv>, fields: JobFields, pdf: Uint8Array, auditExtra: Record<string, unknown> = {}) {
+/** `pdfSha256`: the document's SHA-256 (hex) when the caller has computed it already. */
+export async function acceptJob(c: Context<AppEnv>, fields: JobFields, pdf: Uint8Array, auditExtra: Record<string, unknown> = {}, pdfSha256?: string) {
   const { services, caller } = { services: c.get('services'), caller: c.get('caller') };
   const id = `fax_${randomId(24)}`;
   const documentKey = outboundDocumentKey(id);
-  await services.documents.put(documentKey, pdf, 'application/pdf');
+  const documentSha256 = pdfSha256 ?? (await sha256Hex(pdf));
+  await services.documents.put(documentKey, pdf, 'application/pdf', documentSha256);
   // If this throws, the document may be left without a job: deleting it is only safe when the
   // transaction surely did not commit, and a lost COMMIT answer cannot tell us that.
   const { job, created } = await services.lifecycle.accept(
@@ -32,7 +34,7 @@ export async function acceptJob(c: Context<AppEnv>, fields: JobFields, pdf: Uint
         apiKeyId: caller.id,
         backend: services.backend.name,
         documentKey,
-        documentSha256: await sha256Hex(pdf),
+        documentSha256,
         documentBytes: pdf.byteLength,
       },
       { type: caller.kind, id: caller.id, requestId: c.get('requestId'), clientIp: clientIp(c) },

@@ -85,6 +85,8 @@ export const sendFax = new Hono<AppEnv>().post(
       },
       document.pdf,
       { ...(options.sendAt ? { send_at: options.sendAt.toISOString() } : {}), ...(cover ? { cover: true } : {}) },
+      // A PDF stored as uploaded already has its hash.
+      document.pdf === upload ? uploadSha : undefined,
     );
   },
 );
