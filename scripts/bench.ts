@@ -13,9 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { onePagePdf } from './bench/sample-pdf.ts';
 import { benchWorkerVars } from './bench/worker-vars.ts';
-import { freePort } from './stack/embedded-postgres.ts';
 import { startLocalStack } from './stack/local-stack.ts';
-import { ROOT, startWorkerProcess, stopChild } from './stack/worker-process.ts';
+import { ROOT, stopChild } from './stack/worker-process.ts';
+import { startWorkerdProcess } from './stack/workerd-process.ts';
 import { startAmiSimulator } from '../test/support/ami-simulator/index.ts';
 import { benchAccept, type AcceptBench } from './bench-accept.ts';
 import { benchThroughput, summarise, type Row } from './bench/throughput.ts';
@@ -42,11 +42,8 @@ async function main() {
     ? { rows: [], pinned: false }
     : await benchThroughput({ dir, adminKey: ADMIN, pdf: await onePagePdf(), databases, rounds: ROUNDS, requests: REQUESTS });
   const stack = await startLocalStack({ dataDir: dir, databaseUrl: process.env.BENCH_DATABASE_URL, ephemeral: true });
-  const worker = await startWorkerProcess({
-    port: await freePort(),
-    portFactory: freePort,
-    varsFile: path.join(dir, 'vars'),
-    persistTo: path.join(dir, 'wrangler'),
+  const worker = await startWorkerdProcess({
+    dir: path.join(dir, 'workerd'),
     inheritOutput: !!process.env.BENCH_WORKER_LOGS,
     vars: benchWorkerVars(stack.vars, ADMIN, { FAX_BACKEND: 'sip', AGENT_HEARTBEAT_SECONDS: '5' }),
   });
@@ -156,15 +153,16 @@ function throughputSection(rows: Row[], pinned: boolean, load: string): string {
 
 \`npm run bench\` (add \`BENCH_DATABASE_URL=postgres://…\` for the PostgreSQL rows; \`BENCH_ROUNDS\`,
 \`BENCH_REQUESTS\` size it). Load average at start: ${load}. Servers (database stack, the API's and the
-ceiling's \`wrangler dev\` trees, PostgreSQL) ${pinned ? 'pinned to CPU 0 and the load generator to CPU 1 with taskset' : 'not pinned (no taskset)'};
+ceiling's workerd processes, PostgreSQL) ${pinned ? 'pinned to CPU 0 and the load generator to CPU 1 with taskset' : 'not pinned (no taskset)'};
 ${REQUESTS} requests per cell over keep-alive connections; c=4 cells are medians of ${ROUNDS} interleaved rounds
-(stacks and routes alternate), c=1 and c=16 one round each. The ceiling is a bare Hono handler in the
-same runtime (scripts/bench/ceiling-worker.ts) opening the database the same way and running as many
-statements as the route (counted at the database proxy). CPU is user+system time from /proc per
-request: "servers" sums every server process (workerd, wrangler's node, the stack, PostgreSQL);
-"worker" only the workerd processes of the two \`wrangler dev\` trees (includes wrangler's own proxy
-workerd; the production bundle in plain workerd is lower). The jobs stay queued (SIP backend, no agent
-connected), so no fax completion work is counted.
+(stacks and routes alternate), c=1 and c=16 one round each. Both workers are production bundles in
+plain workerd. The ceiling is a bare Hono handler in the same runtime (scripts/bench/ceiling-worker.ts)
+reaching the database the same way (Neon's HTTP query protocol) and running as many statements as the
+route causes (counted at the database proxy, the scheduler's sweep after a POST included). CPU is
+user+system time from /proc per request: "servers" sums every server process (workerd, the stack's
+node process with the proxy and S3, PostgreSQL); "worker" only the API's workerd process (its Durable
+Objects included). The jobs stay queued (SIP backend, no agent connected), so no fax completion work
+is counted.
 
 | stack | route | c | rounds | req/s | p50 ms | p99 ms | CPU ms/req, servers | CPU ms/req, worker | of ceiling | of replaced system's req/s |
 |---|---|---|---|---|---|---|---|---|---|---|
@@ -188,7 +186,8 @@ line needs 30-60 s per page; everything here must stay in milliseconds.
 - Command: \`npm run bench\` (scripts/bench.ts${process.env.BENCH_DATABASE_URL ? ', with BENCH_DATABASE_URL' : ''})
 - Date: ${new Date().toISOString()}
 - Machine: ${os.cpus().length} x ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}
-- Stack: worker in \`wrangler dev\` (workerd), ${db} behind the WebSocket proxy, local SigV4 S3 server,
+- Stack: the production bundle (\`wrangler deploy --dry-run\`) in plain workerd, ${db} behind the local
+  database proxy (Neon's HTTP query protocol and WebSocket sessions), local SigV4 S3 server,
   real agent process (\`node agent/main.ts\`) with Ghostscript, simulated Asterisk (AMI over TCP)
 
 | Measurement (ms) | n | p50 | p95 | p99 | max |

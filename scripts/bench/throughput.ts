@@ -1,12 +1,16 @@
 // Throughput part of `npm run bench`: POST /fax (1 page) and GET /fax/:id with c keep-alive clients,
 // against each database stack (PGlite, and PostgreSQL when BENCH_DATABASE_URL is set), next to the
 // ceiling (a bare handler in the same runtime running as many statements as the route does).
-// Servers are pinned to CPU 0 and this load generator to CPU 1 where taskset exists; rounds are
-// interleaved across stacks and routes; CPU per request is read from /proc for the server processes.
+// Both workers run as production bundles (`wrangler deploy --dry-run`) in plain workerd, as a
+// self-hoster runs them and the closest local measure of what Cloudflare runs. Servers are pinned
+// to CPU 0 and this load generator to CPU 1 where taskset exists; rounds are interleaved across
+// stacks and routes; CPU per request is read from /proc for the server processes.
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { freePort } from '../stack/embedded-postgres.ts';
-import { ROOT, startWorkerProcess, type WorkerProcess } from '../stack/worker-process.ts';
+import { ROOT } from '../stack/worker-process.ts';
+import { buildProductionBundle } from '../stack/workerd-config.ts';
+import { startWorkerdProcess, type WorkerdProcess } from '../stack/workerd-process.ts';
+import { readWranglerProject } from '../stack/wrangler-toml.ts';
 import { canPin, cpuMs, pidListeningOn, pin, processTree } from './cpu.ts';
 import { closedLoop, median } from './load.ts';
 import { benchWorkerVars } from './worker-vars.ts';
@@ -23,11 +27,13 @@ export type Row = { stack: string; route: string; concurrency: number; statement
 interface Stack {
   name: string;
   child: ChildProcess;
-  api: WorkerProcess;
-  ceiling: WorkerProcess;
+  api: WorkerdProcess;
+  ceiling: WorkerdProcess;
   stats(): Promise<{ sessions: number; statements: number }>;
   close(): Promise<void>;
 }
+
+const CEILING_CONFIG = path.join(ROOT, 'scripts/bench/ceiling.toml');
 
 async function startStack(name: string, databaseUrl: string | undefined, dir: string, adminKey: string): Promise<Stack> {
   const child = fork(path.join(ROOT, 'scripts/bench/stack-child.ts'), [], {
@@ -38,14 +44,12 @@ async function startStack(name: string, databaseUrl: string | undefined, dir: st
     child.once('message', (m) => resolve(m as { vars: Record<string, string> }));
     child.once('exit', (code) => reject(new Error(`bench stack exited with ${code}`)));
   });
-  const common = { portFactory: freePort, persistTo: path.join(dir, `${name}-wrangler`) };
-  const api = await startWorkerProcess({
-    ...common, port: await freePort(), varsFile: path.join(dir, `${name}-vars`),
+  const api = await startWorkerdProcess({
+    dir: path.join(dir, `${name}-api`), bundleDir: path.join(dir, 'bundle-api'),
     vars: benchWorkerVars(ready.vars, adminKey, { FAX_BACKEND: 'sip' }),
   });
-  const ceiling = await startWorkerProcess({
-    ...common, port: await freePort(), varsFile: path.join(dir, `${name}-ceiling-vars`),
-    config: path.join(ROOT, 'scripts/bench/ceiling.toml'),
+  const ceiling = await startWorkerdProcess({
+    dir: path.join(dir, `${name}-ceiling`), bundleDir: path.join(dir, 'bundle-ceiling'), project: readWranglerProject(CEILING_CONFIG),
     vars: { DATABASE_URL: ready.vars.DATABASE_URL!, ...(ready.vars.DATABASE_WS_PROXY ? { DATABASE_WS_PROXY: ready.vars.DATABASE_WS_PROXY } : {}) },
   });
   const stats = () =>
@@ -69,6 +73,7 @@ export async function benchThroughput(opts: {
   const auth = { authorization: `Bearer ${opts.adminKey}` };
   const stacks: Stack[] = [];
   try {
+    await Promise.all([buildProductionBundle(path.join(opts.dir, 'bundle-api')), buildProductionBundle(path.join(opts.dir, 'bundle-ceiling'), CEILING_CONFIG)]);
     for (const db of opts.databases) stacks.push(await startStack(db.name, db.url, opts.dir, opts.adminKey));
     // A PostgreSQL server's postmaster (found by its port) and its backends count as servers too.
     const postmasters = opts.databases.flatMap((d) => (d.url ? [pidListeningOn(Number(new URL(d.url).port || 5432))] : [])).filter((p): p is number => p !== undefined);

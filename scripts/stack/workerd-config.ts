@@ -28,9 +28,10 @@ const TYPES: Record<string, BundleModule['type']> = {
 };
 
 /** Builds the bundle `wrangler deploy` would upload into `outdir`; resolves to its modules, main first. */
-export async function buildProductionBundle(outdir: string): Promise<BundleModule[]> {
+/** `wrangler deploy --dry-run` of wrangler.toml, or of another wrangler config (`configFile`). */
+export async function buildProductionBundle(outdir: string, configFile?: string): Promise<BundleModule[]> {
   mkdirSync(outdir, { recursive: true });
-  const args = [path.join(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--outdir', outdir];
+  const args = [path.join(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'deploy', '--dry-run', '--outdir', outdir, ...(configFile ? ['--config', configFile] : [])];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_LOG: 'warn' },
@@ -150,11 +151,11 @@ const worker :Workerd.Worker = (
   bindings = [
     ${bindings.join(',\n    ')},
   ],
-  durableObjectNamespaces = [
+${namespaces.length > 0 ? `  durableObjectNamespaces = [
     ${namespaces.join(',\n    ')},
   ],
   durableObjectStorage = ${storage},
-);
+` : ''});
 ${extra.map((e) => `\n${e}\n`).join('')}`;
 }
 

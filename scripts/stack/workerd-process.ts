@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { buildProductionBundle, bundleModules, readProject, workerdConfig, type BundleModule } from './workerd-config.ts';
 import { stopChild } from './worker-process.ts';
+import type { WranglerProject } from './wrangler-toml.ts';
 
 export interface WorkerdProcess {
   url: string;
@@ -33,6 +34,8 @@ export interface WorkerdOptions {
   port?: number;
   /** A bundle built earlier (buildProductionBundle's directory), to skip the build. */
   bundleDir?: string;
+  /** The worker's wrangler project (default: wrangler.toml), for a bundle of another config. */
+  project?: WranglerProject;
   /** Durable Object storage in dir/do (default) or in memory. */
   storage?: 'disk' | 'memory';
   /** Run wrangler.toml's cron triggers in workerd (off by default: they add background CPU). */
@@ -57,7 +60,7 @@ export async function startWorkerdProcess(opts: WorkerdOptions): Promise<Workerd
   if (opts.storage !== 'memory') mkdirSync(doDir, { recursive: true });
   const configFile = path.join(opts.dir, 'config.capnp');
   const config = workerdConfig({
-    project: readProject(),
+    project: opts.project ?? readProject(),
     modules,
     configDir: opts.dir,
     vars: opts.vars,
