@@ -32,6 +32,8 @@ const p = (name: string) => sql.placeholder(name);
 /** Timestamps go in as ISO text (drizzle's date encoder does not take the null a placeholder may hold). */
 const TIMESTAMPS = new Set<string>(['sendAt', 'wakeAt', 'expiresAt', 'createdAt', 'updatedAt']);
 
+// Unnamed (''): over a WebSocket session a named statement would be prepared on the server, which a
+// transaction-mode pooler (Neon's PgBouncer) may not keep; over HTTP the name is not used at all.
 function build(db: Database, audit: boolean) {
   const values = Object.fromEntries(ACCEPT_COLUMNS.map((c) => [c, TIMESTAMPS.has(c) ? sql`${p(c)}::timestamptz` : p(c)])) as unknown as NewFaxJob;
   const inserted = db.$with('accepted_job').as(
@@ -45,7 +47,7 @@ function build(db: Database, audit: boolean) {
     eventCte(db, 'accepted_job', p('eventType'), p('payload'), p('at')),
     ...(audit ? [auditCte(db, 'accepted_job', { action: p('action'), outcome: p('outcome'), details: p('details') }, { type: p('actorType'), id: p('actorId'), clientIp: p('clientIp'), requestId: p('requestId') }, p('at'))] : []),
   ];
-  return db.with(inserted, ...records).select().from(inserted).prepare(audit ? 'faxbot_accept_audited' : 'faxbot_accept');
+  return db.with(inserted, ...records).select().from(inserted).prepare('');
 }
 
 type Prepared = ReturnType<typeof build>;

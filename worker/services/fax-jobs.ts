@@ -57,18 +57,37 @@ function toAttempt(a: RawAttempt): FaxAttemptRow {
   };
 }
 
+// The lookups every GET runs, prepared once per database: drizzle builds their SQL once, not per request.
+// Unnamed (''): over a WebSocket session a named statement would be prepared on the server, which a
+// transaction-mode pooler (Neon's PgBouncer) may not keep; over HTTP the name is not used at all.
+function buildLookups(db: Database) {
+  const id = eq(faxJobs.id, sql.placeholder('id'));
+  return {
+    withAttempts: db.select({ job: faxJobs, attempts: attemptsOfJob }).from(faxJobs).where(id).limit(1).prepare(''),
+    byId: db.select().from(faxJobs).where(id).limit(1).prepare(''),
+  };
+}
+const lookups = new WeakMap<Database, ReturnType<typeof buildLookups>>();
+
 export class FaxJobRepository {
   constructor(private readonly db: () => Database) {}
 
+  private lookups() {
+    const db = this.db();
+    let l = lookups.get(db);
+    if (!l) lookups.set(db, (l = buildLookups(db)));
+    return l;
+  }
+
   /** The job and its attempts, read in one statement (never a status from one moment and attempts from another). */
   async findWithAttempts(id: string): Promise<JobWithAttempts | null> {
-    const rows = await this.db().select({ job: faxJobs, attempts: attemptsOfJob }).from(faxJobs).where(eq(faxJobs.id, id)).limit(1);
+    const rows = await this.lookups().withAttempts.execute({ id });
     const row = rows[0];
     return row ? { job: row.job, attempts: (row.attempts ?? []).map(toAttempt) } : null;
   }
 
   async findById(id: string): Promise<FaxJobRow | null> {
-    const rows = await this.db().select().from(faxJobs).where(eq(faxJobs.id, id)).limit(1);
+    const rows = await this.lookups().byId.execute({ id });
     return rows[0] ?? null;
   }
 
