@@ -46,7 +46,8 @@ const schema = z.object({
   PUBLIC_API_URL: optionalString.pipe(z.url().optional()),
   PDF_TOKEN_SECRET: optionalString,
   PDF_TOKEN_TTL_MINUTES: int(60, 1, 24 * 60),
-  MAX_FILE_SIZE_MB: int(10, 1, 100),
+  // At most 20: what concurrent uploads fit in a 128 MB isolate (docs/configuration.md, 'Upload size and memory').
+  MAX_FILE_SIZE_MB: int(10, 1, 20),
   MAX_PAGES: int(200, 1, 10_000),
   DEFAULT_COUNTRY_CODE: z
     .string()

@@ -8,6 +8,7 @@ import { ApiError } from '../../errors.ts';
 import { audit } from '../../lib/audit.ts';
 import { sha256Hex } from '../../lib/crypto.ts';
 import { log } from '../../lib/log.ts';
+import { readFileBytes } from '../../lib/read-file.ts';
 import { parseWith } from '../../lib/validate.ts';
 import { authenticateAgent } from '../../middleware/agent-auth.ts';
 import { detectDocumentType } from '../../documents/detect.ts';
@@ -29,7 +30,7 @@ export const inboundUpload = new Hono<AppEnv>().post(
     const meta = parseWith(inboundUploadFields, Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string')));
     const file = form.get('file');
     if (!(file instanceof File)) throw new ApiError(400, 'missing_file', "Attach the PDF as the 'file' field.");
-    const pdf = new Uint8Array(await file.arrayBuffer());
+    const pdf = await readFileBytes(file);
     if (detectDocumentType(pdf) !== 'pdf') throw new ApiError(415, 'unsupported_media_type', 'Inbound faxes are uploaded as PDF.');
     const { config, services } = { config: c.get('config'), services: c.get('services') };
     const id = `inb_${(await sha256Hex(`${agent.id}:${meta.uniqueid}`)).slice(0, 24)}`;

@@ -8,6 +8,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../../context.ts';
 import { ApiError } from '../../errors.ts';
 import { sha256Hex } from '../../lib/crypto.ts';
+import { readFileBytes } from '../../lib/read-file.ts';
 import { requireScope } from '../../middleware/require-scope.ts';
 import { prepareDocument } from '../../documents/prepare.ts';
 import { hasCover, withCoverPage } from '../../documents/cover-page.ts';
@@ -50,7 +51,7 @@ export const sendFax = new Hono<AppEnv>().post(
     const file = form.get('file');
     if (!(file instanceof File)) throw new ApiError(400, 'missing_file', "Attach the document as the 'file' field.", { field: 'file' });
     if (file.size > config.maxFileSizeBytes) tooLarge(config.maxFileSizeBytes);
-    const upload = new Uint8Array(await file.arrayBuffer());
+    const upload = await readFileBytes(file);
     const uploadSha = await sha256Hex(upload);
     // Without the newer options the hash keeps its original form, so retries across an upgrade replay.
     const plain = !options.sendAt && options.maxTries === config.retry.maxTries && !hasCover(options.cover);
