@@ -110,6 +110,56 @@ export async function benchWorkerd(o: WorkerdBenchOptions): Promise<WorkerdBench
   return { post: postResult, get: getResult, health: healthResult, idleCpuMsPerSecond, loadAverage: os.loadavg(), cpus: os.cpus().length };
 }
 
+export interface CompletionResult {
+  n: number;
+  /** Workerd CPU per job for the requests that created them. */
+  postCpuMs: number;
+  /** Workerd CPU per job from the last POST until every job is final (the sandbox's attempt and result). */
+  completionCpuMs: number;
+  seconds: number;
+}
+
+/**
+ * The sandbox's completion cost: `n` jobs posted to a worker whose sandbox steps every `stepMs`,
+ * then the CPU until all of them are final (checked once at the end through GET /fax), per job.
+ */
+export async function benchSandboxCompletion(o: { url: string; pid: number; apiKey: string; n?: number; stepMs: number }): Promise<CompletionResult> {
+  const n = o.n ?? 100;
+  const auth = { authorization: `Bearer ${o.apiKey}` };
+  const pdf = await onePagePdf();
+  const ids: string[] = [];
+  // A number per job: calls to one number are never dialled at once, which would queue the jobs.
+  let next = 0;
+  const post = async () => {
+    const form = new FormData();
+    form.set('to', `+1555321${String(next++).padStart(4, '0')}`);
+    form.set('file', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'a.pdf');
+    const res = await fetch(`${o.url}/fax`, { method: 'POST', headers: auth, body: form });
+    const body = (await res.json()) as { id: string };
+    if (res.status !== 202) throw new Error(`POST /fax -> ${res.status}`);
+    ids.push(body.id);
+  };
+  for (let i = 0; i < 5; i++) await post();
+  await new Promise((r) => setTimeout(r, o.stepMs * 2 + 2000));
+  ids.length = 0;
+  const c0 = processCpuMs(o.pid);
+  for (let i = 0; i < n; i++) await post();
+  const c1 = processCpuMs(o.pid);
+  const t1 = performance.now();
+  // Wait for the last job to be final, then as long again for stragglers, then check them all.
+  const final = async (id: string) => ((await (await fetch(`${o.url}/fax/${id}`, { headers: auth })).json()) as { status: string }).status === 'success';
+  const deadline = Date.now() + 120_000;
+  await new Promise((r) => setTimeout(r, o.stepMs * 2));
+  while (!(await final(ids.at(-1)!))) {
+    if (Date.now() > deadline) throw new Error('sandbox jobs did not finish within 120 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const c2 = processCpuMs(o.pid);
+  const seconds = (performance.now() - t1) / 1000;
+  for (const id of ids) if (!(await final(id))) throw new Error(`job ${id} not final`);
+  return { n, postCpuMs: (c1 - c0) / n, completionCpuMs: (c2 - c1) / n, seconds };
+}
+
 export function formatWorkerdBench(r: WorkerdBenchResult): string {
   const f = (x: number) => x.toFixed(2);
   const row = (name: string, p: PhaseResult) => `| ${name} | ${p.n} | ${f(p.cpuMsPerRequest)} | ${f(p.cpuMsPerRequestLessIdle)} | ${f(p.p50)} | ${f(p.p95)} |`;
@@ -122,6 +172,10 @@ export function formatWorkerdBench(r: WorkerdBenchResult): string {
     '',
     `Idle background: ${f(r.idleCpuMsPerSecond)} CPU ms/s. Load average ${r.loadAverage.map((x) => x.toFixed(2)).join(', ')} on ${r.cpus} CPUs.`,
   ].join('\n');
+}
+
+export function formatCompletion(r: CompletionResult, stepMs: number): string {
+  return `Sandbox completion (SANDBOX_STEP_MS=${stepMs}, ${r.n} jobs posted one after another, then run to \`success\`): the POSTs cost ${r.postCpuMs.toFixed(2)} ms of workerd CPU per job, completing them (the scheduler's sweeps, the attempt's start and end, their events and audit rows) ${r.completionCpuMs.toFixed(2)} ms per job (ratio ${(r.completionCpuMs / r.postCpuMs).toFixed(2)}), over ${r.seconds.toFixed(1)} s.`;
 }
 
 async function main() {
@@ -144,6 +198,18 @@ async function main() {
         console.log(formatWorkerdBench(result));
       } finally {
         await worker.stop();
+      }
+      // Longer than posting all jobs takes, so no attempt starts during the POSTs.
+      const stepMs = 5000;
+      const sandbox = await startWorkerdProcess({
+        dir: path.join(dir, 'workerd-sandbox'),
+        bundleDir: path.join(dir, 'bundle'),
+        vars: benchWorkerVars(stack.vars, apiKey, { FAX_BACKEND: 'sandbox', SANDBOX_STEP_MS: String(stepMs) }),
+      });
+      try {
+        console.log(formatCompletion(await benchSandboxCompletion({ url: sandbox.url, pid: sandbox.pid, apiKey, stepMs }), stepMs));
+      } finally {
+        await sandbox.stop();
       }
     } finally {
       await stack.close();

@@ -7,7 +7,7 @@ import type { Database } from '../db/client.ts';
 import { auditEvents, faxAttempts, faxEvents, faxJobs, type FaxJobRow, type FaxStatus } from '../db/schema.ts';
 import type { AuditEvent } from '../services/audit-log.ts';
 import { decide, isConnected, UNKNOWN_REASONS, type AttemptOutcome, type RetryPolicy } from './retry-policy.ts';
-import { eventPayload, type FaxEventType } from './events.ts';
+import { eventPayload, eventPayloadSql, type FaxEventType } from './events.ts';
 import { isUniqueViolation } from './db-errors.ts';
 import { auditCte, eventCte } from './record-ctes.ts';
 import { fitsPrepared, runPreparedAccept } from './accept-statement.ts';
@@ -135,30 +135,42 @@ export class JobLifecycle {
    */
   async startAttempt(jobId: string, opts: { lease?: Lease; agentId?: string | null; providerRef?: string | null; checkAt?: Date }, actor: Actor = SYSTEM): Promise<StartResult> {
     const now = new Date();
+    const db = this.db();
+    const due = or(isNull(faxJobs.nextAttemptAt), lte(faxJobs.nextAttemptAt, now))!;
+    // One statement (no session, no BEGIN/COMMIT): the job, its attempt row, its event and its audit.
+    const started = db.$with('started_job').as(
+      db
+        .update(faxJobs)
+        .set({
+          status: 'in_progress',
+          attempts: sql`${faxJobs.attempts} + 1`,
+          dialedAt: now,
+          nextAttemptAt: null,
+          pagesSent: null,
+          wakeAt: opts.checkAt ?? new Date(now.getTime() + this.opts.policy.attemptTimeoutMs),
+          updatedAt: now,
+          ...(opts.agentId !== undefined ? { agentId: opts.agentId } : {}),
+          ...(opts.providerRef !== undefined ? { providerRef: opts.providerRef } : {}),
+        })
+        .where(and(eq(faxJobs.id, jobId), eq(faxJobs.status, 'queued'), due, this.leaseCondition(opts.lease)))
+        .returning(),
+    );
+    const attempt = db.$with('started_attempt', { jobId: sql<string>`job_id` }).as(
+      sql`insert into ${faxAttempts} (job_id, number, started_at, agent_id, provider_ref)
+          select id, attempts, ${now.toISOString()}::timestamptz, ${opts.agentId ?? opts.lease?.agentId ?? null}, ${opts.providerRef ?? null} from "started_job" returning job_id`,
+    );
+    const type: FaxEventType = 'fax.attempt_started';
+    const records = [
+      attempt,
+      eventCte(db, 'started_job', type, eventPayloadSql(type, 'started_job'), now),
+      ...(this.opts.audit
+        ? [auditCte(db, 'started_job', { action: 'fax.attempt.start', outcome: 'success', details: sql`jsonb_build_object('status', "started_job".status, 'attempt', "started_job".attempts)` }, actor, now)]
+        : []),
+    ];
     try {
-      return await this.tx().transaction(async (tx): Promise<StartResult> => {
-        const due = or(isNull(faxJobs.nextAttemptAt), lte(faxJobs.nextAttemptAt, now))!;
-        const rows = await tx
-          .update(faxJobs)
-          .set({
-            status: 'in_progress',
-            attempts: sql`${faxJobs.attempts} + 1`,
-            dialedAt: now,
-            nextAttemptAt: null,
-            pagesSent: null,
-            wakeAt: opts.checkAt ?? new Date(now.getTime() + this.opts.policy.attemptTimeoutMs),
-            updatedAt: now,
-            ...(opts.agentId !== undefined ? { agentId: opts.agentId } : {}),
-            ...(opts.providerRef !== undefined ? { providerRef: opts.providerRef } : {}),
-          })
-          .where(and(eq(faxJobs.id, jobId), eq(faxJobs.status, 'queued'), due, this.leaseCondition(opts.lease)))
-          .returning();
-        const job = rows[0];
-        if (!job) return { started: false, why: 'not_due' };
-        await tx.insert(faxAttempts).values({ jobId, number: job.attempts, startedAt: now, agentId: opts.agentId ?? opts.lease?.agentId ?? null, providerRef: opts.providerRef ?? null });
-        await this.record(tx, job, 'fax.attempt_started', { action: 'fax.attempt.start', outcome: 'success', details: { attempt: job.attempts } }, actor);
-        return { started: true, job, attempt: job.attempts };
-      });
+      const job = (await db.with(started, ...records).select().from(started))[0];
+      if (!job) return { started: false, why: 'not_due' };
+      return { started: true, job, attempt: job.attempts };
     } catch (err) {
       if (isUniqueViolation(err, 'fax_jobs_destination_in_flight_uq')) return { started: false, why: 'destination_busy' };
       throw err;

@@ -2,24 +2,26 @@
 // so a change, its event and its audit commit as ONE statement: atomic without BEGIN/COMMIT and
 // one round trip (the accept path of POST /fax uses this; see docs/benchmarks.md). Each value may
 // be a placeholder, for the prepared accept (accept-statement.ts).
-import { Placeholder, sql } from 'drizzle-orm';
+import { Placeholder, SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { auditEvents, faxEvents } from '../db/schema.ts';
 import type { AuditEvent } from '../services/audit-log.ts';
 import type { Actor } from './job-lifecycle.ts';
 
 type Value<T> = T | Placeholder;
-const json = (v: Value<unknown>) => (v instanceof Placeholder ? v : JSON.stringify(v ?? {}));
+/** JSON values: a placeholder, an SQL expression over the changed row, or a value to serialise. */
+type Json<T> = Value<T> | SQL;
+const json = (v: Json<unknown>) => (v instanceof Placeholder || v instanceof SQL ? v : JSON.stringify(v ?? {}));
 const time = (v: Value<Date>) => (v instanceof Placeholder ? v : v.toISOString());
 
-export function eventCte(db: Database, from: string, type: Value<string>, payload: Value<Record<string, unknown>>, at: Value<Date>) {
+export function eventCte(db: Database, from: string, type: Value<string>, payload: Json<Record<string, unknown>>, at: Value<Date>) {
   return db.$with('recorded_event', { id: sql<number>`id` }).as(
     sql`insert into ${faxEvents} (job_id, owner, type, payload, created_at)
         select id, owner, ${type}, ${json(payload)}::jsonb, ${time(at)}::timestamptz from ${sql.identifier(from)} returning id`,
   );
 }
 
-type AuditValues = { [K in 'action' | 'outcome' | 'details']?: Value<Pick<AuditEvent, 'action' | 'outcome' | 'details'>[K]> };
+type AuditValues = { action?: Value<AuditEvent['action']>; outcome?: Value<AuditEvent['outcome']>; details?: Json<AuditEvent['details']> };
 type ActorValues = { type: Value<Actor['type']>; id: Value<Actor['id']>; clientIp?: Value<string | null>; requestId?: Value<string | null> };
 
 export function auditCte(db: Database, from: string, audit: AuditValues, actor: ActorValues, at: Value<Date>) {
