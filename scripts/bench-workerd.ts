@@ -178,12 +178,33 @@ export function formatCompletion(r: CompletionResult, stepMs: number): string {
   return `Sandbox completion (SANDBOX_STEP_MS=${stepMs}, ${r.n} jobs posted one after another, then run to \`success\`): the POSTs cost ${r.postCpuMs.toFixed(2)} ms of workerd CPU per job, completing them (the scheduler's sweeps, the attempt's start and end, their events and audit rows) ${r.completionCpuMs.toFixed(2)} ms per job (ratio ${(r.completionCpuMs / r.postCpuMs).toFixed(2)}), over ${r.seconds.toFixed(1)} s.`;
 }
 
-async function main() {
+export interface WorkerdRun {
+  /** Medians over the rounds of each phase's figures. */
+  result: WorkerdBenchResult;
+  rounds: number;
+  completion: CompletionResult;
+  stepMs: number;
+}
+
+const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+function medianPhase(ps: PhaseResult[]): PhaseResult {
+  return {
+    n: ps[0]!.n,
+    cpuMsPerRequest: medianOf(ps.map((p) => p.cpuMsPerRequest)),
+    cpuMsPerRequestLessIdle: medianOf(ps.map((p) => p.cpuMsPerRequestLessIdle)),
+    p50: medianOf(ps.map((p) => p.p50)),
+    p95: medianOf(ps.map((p) => p.p95)),
+  };
+}
+
+/** A local stack (PGlite, or the PostgreSQL server at databaseUrl), the production bundle, `rounds` rounds of the three phases, then the sandbox completion. */
+export async function runWorkerdBench(o: { databaseUrl?: string; n?: number; rounds?: number } = {}): Promise<WorkerdRun> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'faxbot-bench-workerd-'));
   const apiKey = 'bench-admin-key-0123456789abcdef0123456789';
+  const rounds = o.rounds ?? 1;
   try {
     const [stack] = await Promise.all([
-      startLocalStack({ dataDir: dir, databaseUrl: process.env.BENCH_DATABASE_URL, ephemeral: true }),
+      startLocalStack({ dataDir: dir, databaseUrl: o.databaseUrl, ephemeral: true }),
       buildProductionBundle(path.join(dir, 'bundle')),
     ]);
     try {
@@ -193,12 +214,20 @@ async function main() {
         inheritOutput: !!process.env.BENCH_WORKER_LOGS,
         vars: benchWorkerVars(stack.vars, apiKey, { FAX_BACKEND: 'sandbox', SANDBOX_STEP_MS: '60000' }),
       });
+      const runs: WorkerdBenchResult[] = [];
       try {
-        const result = await benchWorkerd({ url: worker.url, pid: worker.pid, apiKey, n: Number(process.env.BENCH_WORKERD_N ?? 200) });
-        console.log(formatWorkerdBench(result));
+        for (let r = 0; r < rounds; r++) runs.push(await benchWorkerd({ url: worker.url, pid: worker.pid, apiKey, n: o.n ?? 200, warmup: r === 0 ? 10 : 0, idleMs: r === 0 ? 3000 : 1000 }));
       } finally {
         await worker.stop();
       }
+      const last = runs.at(-1)!;
+      const result: WorkerdBenchResult = {
+        ...last,
+        post: medianPhase(runs.map((x) => x.post)),
+        get: medianPhase(runs.map((x) => x.get)),
+        health: medianPhase(runs.map((x) => x.health)),
+        idleCpuMsPerSecond: medianOf(runs.map((x) => x.idleCpuMsPerSecond)),
+      };
       // Longer than posting all jobs takes, so no attempt starts during the POSTs.
       const stepMs = 5000;
       const sandbox = await startWorkerdProcess({
@@ -207,7 +236,8 @@ async function main() {
         vars: benchWorkerVars(stack.vars, apiKey, { FAX_BACKEND: 'sandbox', SANDBOX_STEP_MS: String(stepMs) }),
       });
       try {
-        console.log(formatCompletion(await benchSandboxCompletion({ url: sandbox.url, pid: sandbox.pid, apiKey, stepMs }), stepMs));
+        const completion = await benchSandboxCompletion({ url: sandbox.url, pid: sandbox.pid, apiKey, stepMs });
+        return { result, rounds, completion, stepMs };
       } finally {
         await sandbox.stop();
       }
@@ -217,6 +247,12 @@ async function main() {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function main() {
+  const run = await runWorkerdBench({ databaseUrl: process.env.BENCH_DATABASE_URL, n: Number(process.env.BENCH_WORKERD_N ?? 200), rounds: Number(process.env.BENCH_WORKERD_ROUNDS ?? 1) });
+  console.log(formatWorkerdBench(run.result));
+  console.log(formatCompletion(run.completion, run.stepMs));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
