@@ -8,7 +8,7 @@
 // BENCH_DATABASE_URL uses a real PostgreSQL server instead of embedded PGlite; BENCH_WORKER_LOGS=1
 // shows the worker's log lines.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { onePagePdf } from './bench/sample-pdf.ts';
@@ -224,6 +224,7 @@ Before this issue's change to reading uploads (File.arrayBuffer(), same method, 
 }
 
 const fmt2 = (x: number) => x.toFixed(2);
+const KEPT_MARKER = '<!-- Everything below this line is kept by npm run bench: comparisons from earlier runs. -->';
 
 function report(r: Record<'ceiling' | 'send' | 'get' | 'sip', ReturnType<typeof stats>>, accept: AcceptBench, sections = '') {
   const extra = (accept.lifecycleMs - accept.previousMs) / accept.roundTripMs;
@@ -273,7 +274,11 @@ The SIP figure includes the offer over the agent's WebSocket, the agent's durabl
 the document download, PDF -> TIFF-F with Ghostscript (the largest part), the dial grant round trip
 and the AMI Originate. Local dev numbers: production Postgres (Neon) and S3 add network latency.
 ${sections}`;
-  writeFileSync(path.join(ROOT, 'docs/benchmarks.md'), text);
+  // Earlier runs' comparisons (before/after tables of past issues) live below the marker and are kept.
+  const file = path.join(ROOT, 'docs/benchmarks.md');
+  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const at = previous.indexOf(KEPT_MARKER);
+  writeFileSync(file, at >= 0 ? `${text}\n${previous.slice(at)}` : text);
   console.log(text);
 }
 
