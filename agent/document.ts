@@ -9,6 +9,9 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { backoffDelay } from './ami/backoff.ts';
 import type { BackoffOptions } from './ami/backoff.ts';
+import { countTiffPages } from './tiff-pages.ts';
+
+export { countTiffPages };
 
 export class DocumentError extends Error {
   override name = 'DocumentError';
@@ -132,12 +135,6 @@ export async function convertPdfToTiff(pdf: string, tiff: string, opts: ConvertO
   }
   if (pages < 1) throw new DocumentError('conversion_failed', 'the converted document has no pages');
   return pages;
-}
-
-/** Number of TIFF directories (= fax pages), via tiffinfo. */
-export async function countTiffPages(tiff: string, signal?: AbortSignal): Promise<number> {
-  const out = await run('tiffinfo', [tiff], { timeoutMs: 60_000, signal });
-  return out.match(/^TIFF Directory at offset/gm)?.length ?? 0;
 }
 
 /** `tiff2pdf -o out.pdf in.tiff` (Ghostscript cannot read TIFF). */

@@ -93,6 +93,8 @@ describe('PDF <-> TIFF', () => {
     const tiff = path.join(dir, 'mixed.tiff');
     expect(await convertPdfToTiff(pdf, tiff, { paperSize: 'a4' })).toBe(3);
     expect(widths(tiff)).toEqual([1728, 1728, 1728]);
+    // The in-process page count agrees with tiffinfo's directories.
+    expect(await countTiffPages(tiff)).toBe([...execFileSync('tiffinfo', [tiff]).toString().matchAll(/^TIFF Directory at offset/gm)].length);
     expect(execFileSync('tiffinfo', [tiff]).toString()).toMatch(/Compression Scheme: CCITT Group 4[\s\S]*Resolution: 204, 196/);
   });
 
@@ -113,5 +115,20 @@ describe('PDF <-> TIFF', () => {
     expect((await readFile(pdf)).subarray(0, 5).toString()).toBe('%PDF-');
     await writeFile(tif, 'not a tiff');
     await expect(convertTiffToPdf(tif, path.join(dir, 'bad.pdf'))).rejects.toMatchObject({ reason: 'conversion_failed' });
+    await expect(countTiffPages(tif)).rejects.toThrow(/not a TIFF/);
+  });
+
+  it('counts TIFF pages without tiffinfo, and refuses truncated files and looping directory chains', async () => {
+    const good = buildFaxTiff();
+    const tif = path.join(dir, 'count.tif');
+    await writeFile(tif, good.subarray(0, 6));
+    await expect(countTiffPages(tif)).rejects.toThrow(/truncated/);
+    // A first directory whose next-IFD offset points back to itself.
+    const looped = Buffer.from(good);
+    const first = looped.readUInt32LE(4);
+    const entries = looped.readUInt16LE(first);
+    looped.writeUInt32LE(first, first + 2 + entries * 12);
+    await writeFile(tif, looped);
+    await expect(countTiffPages(tif)).rejects.toThrow(/corrupt/);
   });
 });
