@@ -11,6 +11,7 @@ import { eventPayload, eventPayloadSql, type FaxEventType } from './events.ts';
 import { isUniqueViolation } from './db-errors.ts';
 import { auditCte, eventCte } from './record-ctes.ts';
 import { fitsPrepared, runPreparedAccept } from './accept-statement.ts';
+import { completeAudit, endInFlight } from './end-attempt.ts';
 
 export type NewFaxJob = typeof faxJobs.$inferInsert;
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -186,10 +187,25 @@ export class JobLifecycle {
    */
   async finishAttempt(jobId: string, outcome: AttemptOutcome, line: LineDetails = {}, opts: { lease?: Lease } = {}, actor: Actor = SYSTEM): Promise<FaxJobRow | null> {
     const normalized = normalizeOutcome(outcome);
-    return this.tx().transaction(async (tx) => {
-      const current = (await tx.select().from(faxJobs).where(and(eq(faxJobs.id, jobId), this.leaseCondition(opts.lease))).for('update').limit(1))[0];
+    const ctx = { policy: this.opts.policy, audit: this.opts.audit, lease: this.leaseCondition(opts.lease) };
+    const where = and(eq(faxJobs.id, jobId), ctx.lease);
+    // The common case, a call in flight ending, is a read and one conditional statement
+    // (end-attempt.ts); a race with another change reads again.
+    for (let i = 0; i < 3; i++) {
+      const current = (await this.db().select().from(faxJobs).where(where).limit(1))[0];
       if (!current) return null;
-      if (current.status === 'in_progress') return this.endInFlight(tx, current, normalized, line, actor);
+      if (current.status !== 'in_progress') {
+        if (!(current.status === 'unknown' && normalized.result !== 'unknown') && !(current.status === 'queued' && opts.lease && normalized.result === 'failed')) return null;
+        break;
+      }
+      const ended = await endInFlight(this.db(), current, normalized, line, actor, ctx);
+      if (ended) return ended;
+    }
+    // The rare ones (a late result for an unknown job, a failure before any dial) under a row lock.
+    return this.tx().transaction(async (tx) => {
+      const current = (await tx.select().from(faxJobs).where(where).for('update').limit(1))[0];
+      if (!current) return null;
+      if (current.status === 'in_progress') return endInFlight(tx, current, normalized, line, actor, ctx);
       if (current.status === 'unknown' && normalized.result !== 'unknown') return this.endLate(tx, current, normalized, line, actor);
       if (current.status === 'queued' && opts.lease && normalized.result === 'failed') return this.failBeforeDial(tx, current, normalized, actor);
       return null;
@@ -222,48 +238,6 @@ export class JobLifecycle {
       .update(faxJobs)
       .set({ wakeAt: at })
       .where(and(eq(faxJobs.id, jobId), inArray(faxJobs.status, [...OPEN_STATUSES])));
-  }
-
-  private async endInFlight(tx: Tx, job: FaxJobRow, outcome: AttemptOutcome, line: LineDetails, actor: Actor): Promise<FaxJobRow | null> {
-    const now = new Date();
-    const connected = isConnected(outcome);
-    const tries = job.tries + (connected ? 1 : 0);
-    const decision = decide(outcome, { dials: job.attempts, tries, maxTries: job.maxTries, expiresAt: job.expiresAt }, this.opts.policy, now);
-    const reason = outcome.result === 'success' ? null : outcome.reason;
-    await this.closeAttempt(tx, job.id, outcome, connected, line, now);
-    const base = {
-      tries,
-      pagesSent: line.pagesSent ?? (outcome.result === 'success' ? job.pages : null),
-      bitrate: line.bitrate ?? null,
-      remoteStationId: line.remoteStationId ?? null,
-      failureDetail: outcome.result === 'success' ? null : (line.failureDetail ?? null),
-      ...(line.providerRef ? { providerRef: line.providerRef } : {}),
-      updatedAt: now,
-    };
-    // The line to this number is free again: the next job waiting for it may go now.
-    await this.wakeNextFor(tx, job, now);
-    if (decision.kind === 'retry') {
-      const set = { ...base, status: 'queued' as const, failureReason: reason, nextAttemptAt: decision.at, wakeAt: decision.at, agentId: null, offerId: null, offerState: null, offerExpiresAt: null };
-      const updated = await this.update(tx, job.id, 'in_progress', set);
-      await this.record(tx, updated, 'fax.attempt_failed', { action: 'fax.attempt.fail', outcome: 'failure', details: { attempt: job.attempts, reason } }, actor);
-      return updated;
-    }
-    const set = { ...base, status: decision.status, failureReason: decision.reason, completedAt: now, nextAttemptAt: null, wakeAt: null, offerState: null, offerExpiresAt: null };
-    const updated = await this.update(tx, job.id, 'in_progress', set);
-    await this.record(tx, updated, 'fax.completed', completeAudit(updated), actor);
-    return updated;
-  }
-
-  /** Wakes the oldest due job waiting for the same destination (not a status change). */
-  private async wakeNextFor(tx: Tx, job: FaxJobRow, now: Date): Promise<void> {
-    await tx.execute(sql`
-      update ${faxJobs} set wake_at = ${now.toISOString()}::timestamptz
-      where id = (
-        select id from ${faxJobs}
-        where to_number = ${job.toNumber} and status = 'queued' and id <> ${job.id}
-          and (next_attempt_at is null or next_attempt_at <= ${now.toISOString()}::timestamptz)
-        order by created_at, id limit 1
-      )`);
   }
 
   private async endLate(tx: Tx, job: FaxJobRow, outcome: AttemptOutcome, line: LineDetails, actor: Actor): Promise<FaxJobRow> {
@@ -302,24 +276,6 @@ export class JobLifecycle {
     const updated = await this.update(tx, job.id, 'queued', { status: 'failed', failureReason: decision.reason, completedAt: now, nextAttemptAt: null, wakeAt: null, offerState: null, updatedAt: now });
     await this.record(tx, updated, 'fax.completed', completeAudit(updated), actor);
     return updated;
-  }
-
-  private async closeAttempt(tx: Tx, jobId: string, outcome: AttemptOutcome, connected: boolean, line: LineDetails, now: Date): Promise<void> {
-    await tx
-      .update(faxAttempts)
-      .set({
-        endedAt: now,
-        result: outcome.result,
-        failureReason: outcome.result === 'success' ? null : outcome.reason,
-        failureDetail: line.failureDetail ?? null,
-        connected,
-        pagesSent: line.pagesSent ?? null,
-        bitrate: line.bitrate ?? null,
-        remoteStationId: line.remoteStationId ?? null,
-        t38: line.t38 ?? null,
-        ...(line.providerRef ? { providerRef: line.providerRef } : {}),
-      })
-      .where(and(eq(faxAttempts.jobId, jobId), isNull(faxAttempts.endedAt)));
   }
 
   private async update(tx: Tx, id: string, from: FaxStatus, set: Partial<NewFaxJob>): Promise<FaxJobRow> {
@@ -374,14 +330,6 @@ export class JobLifecycle {
       details: { status: job.status, ...(audit.details ?? {}) },
     });
   }
-}
-
-function completeAudit(job: FaxJobRow): Pick<AuditEvent, 'action' | 'outcome' | 'details'> {
-  return {
-    action: 'fax.complete',
-    outcome: job.status === 'success' ? 'success' : 'failure',
-    details: { reason: job.failureReason, attempts: job.attempts, pages: job.pages, pages_sent: job.pagesSent },
-  };
 }
 
 /** Agents report a lost call as a failure reason; it is an unknown outcome. */
