@@ -42,7 +42,11 @@ export interface HttpSql {
  */
 export function createHttpSql(databaseUrl: string, allowed: (connectionString: URL) => boolean, hooks: HttpSqlHooks = {}): HttpSql {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 8, idleTimeoutMillis: 30_000 });
+  // A backend terminated or lost (a test's outage, a server restart) must not crash the process:
+  // idle clients report to the pool, checked-out ones to their own listener; the query in flight
+  // fails on its own and the client is discarded on release.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
     const text = JSON.stringify(body);

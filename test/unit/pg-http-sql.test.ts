@@ -3,6 +3,7 @@
 // atomic batches, Postgres errors with their SQLSTATE and constraint, a refusal for wrong
 // credentials, and a connection failure the worker reads as "database unavailable" during an outage.
 // Runs against TEST_DATABASE_URL when it is set (the PostgreSQL CI run), else embedded PGlite.
+import net from 'node:net';
 import { neon, neonConfig } from '@neondatabase/serverless';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/neon-http';
@@ -83,5 +84,43 @@ describe('Neon HTTP query protocol on the dev/test proxy', () => {
       proxy.restore();
     }
     expect(await neon(databaseUrl).query('select 1 as one')).toEqual([{ one: 1 }]);
+  });
+
+  it('survives its database connections dropping (a server restart): no crash, the next statement runs', async () => {
+    // A relay between a second proxy and the database, whose sockets are cut while the proxy's
+    // pool holds connections, idle and in use.
+    const target = new URL(databaseUrl);
+    const sockets = new Set<net.Socket>();
+    const relay = net.createServer((client) => {
+      const upstream = net.connect(Number(target.port || 5432), target.hostname);
+      for (const s of [client, upstream]) {
+        sockets.add(s);
+        s.on('error', () => s.destroy());
+        s.on('close', () => sockets.delete(s));
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', () => r()));
+    const relayed = new URL(databaseUrl);
+    relayed.host = `127.0.0.1:${(relay.address() as net.AddressInfo).port}`;
+    const second = await startWsProxy({ databaseUrl: relayed.toString() });
+    try {
+      neonConfig.fetchEndpoint = () => `http://127.0.0.1:${second.port}/sql`;
+      const q = neon(relayed.toString());
+      await Promise.all([q.query('select 1'), q.query('select 2'), q.query('select 3')]);
+      const slow = q.query('select pg_sleep(0.3)').catch((e: unknown) => e);
+      await new Promise((r) => setTimeout(r, 100));
+      for (const s of [...sockets]) s.destroy();
+      const failed = await slow;
+      expect(isDatabaseUnavailable(failed)).toBe(true);
+      let answer: unknown;
+      for (let i = 0; i < 5 && answer === undefined; i++) answer = await q.query('select 42 as n').catch(() => undefined);
+      expect(answer).toEqual([{ n: 42 }]);
+    } finally {
+      neonConfig.fetchEndpoint = () => `http://127.0.0.1:${proxy.port}/sql`;
+      await second.close();
+      for (const s of [...sockets]) s.destroy();
+      await new Promise((r) => relay.close(r));
+    }
   });
 });
