@@ -233,6 +233,7 @@ export async function runWorkerdBench(o: { databaseUrl?: string; n?: number; rou
       const sandbox = await startWorkerdProcess({
         dir: path.join(dir, 'workerd-sandbox'),
         bundleDir: path.join(dir, 'bundle'),
+        inheritOutput: !!process.env.BENCH_WORKER_LOGS,
         vars: benchWorkerVars(stack.vars, apiKey, { FAX_BACKEND: 'sandbox', SANDBOX_STEP_MS: String(stepMs) }),
       });
       try {
