@@ -32,10 +32,18 @@ const p = (name: string) => sql.placeholder(name);
 /** Timestamps go in as ISO text (drizzle's date encoder does not take the null a placeholder may hold). */
 const TIMESTAMPS = new Set<string>(['sendAt', 'wakeAt', 'expiresAt', 'createdAt', 'updatedAt']);
 
-// Unnamed (''): over a WebSocket session a named statement would be prepared on the server, which a
-// transaction-mode pooler (Neon's PgBouncer) may not keep; over HTTP the name is not used at all.
-function build(db: Database, audit: boolean) {
-  const values = Object.fromEntries(ACCEPT_COLUMNS.map((c) => [c, TIMESTAMPS.has(c) ? sql`${p(c)}::timestamptz` : p(c)])) as unknown as NewFaxJob;
+type Value = Parameters<typeof eventCte>[2];
+
+/**
+ * The accept statement: insert (owner's Idempotency-Key wins on conflict), its event and, with
+ * `audit`, its audit row. Values may be placeholders (the prepared form below) or values.
+ */
+export function acceptStatement(
+  db: Database,
+  values: NewFaxJob,
+  event: { type: Value; payload: Parameters<typeof eventCte>[3]; at: Parameters<typeof eventCte>[4] },
+  audit: { record: Parameters<typeof auditCte>[2]; actor: Parameters<typeof auditCte>[3] } | null,
+) {
   const inserted = db.$with('accepted_job').as(
     db
       .insert(faxJobs)
@@ -43,11 +51,18 @@ function build(db: Database, audit: boolean) {
       .onConflictDoNothing({ target: [faxJobs.owner, faxJobs.idempotencyKey], where: sql`${faxJobs.idempotencyKey} is not null` })
       .returning(),
   );
-  const records = [
-    eventCte(db, 'accepted_job', p('eventType'), p('payload'), p('at')),
-    ...(audit ? [auditCte(db, 'accepted_job', { action: p('action'), outcome: p('outcome'), details: p('details') }, { type: p('actorType'), id: p('actorId'), clientIp: p('clientIp'), requestId: p('requestId') }, p('at'))] : []),
-  ];
-  return db.with(inserted, ...records).select().from(inserted).prepare('');
+  const records = [eventCte(db, 'accepted_job', event.type, event.payload, event.at), ...(audit ? [auditCte(db, 'accepted_job', audit.record, audit.actor, event.at)] : [])];
+  return db.with(inserted, ...records).select().from(inserted);
+}
+
+// Unnamed (''): over a WebSocket session a named statement would be prepared on the server, which a
+// transaction-mode pooler (Neon's PgBouncer) may not keep; over HTTP the name is not used at all.
+function build(db: Database, audit: boolean) {
+  const values = Object.fromEntries(ACCEPT_COLUMNS.map((c) => [c, TIMESTAMPS.has(c) ? sql`${p(c)}::timestamptz` : p(c)])) as unknown as NewFaxJob;
+  const auditValues = audit
+    ? { record: { action: p('action'), outcome: p('outcome'), details: p('details') }, actor: { type: p('actorType'), id: p('actorId'), clientIp: p('clientIp'), requestId: p('requestId') } }
+    : null;
+  return acceptStatement(db, values, { type: p('eventType'), payload: p('payload'), at: p('at') }, auditValues).prepare('');
 }
 
 type Prepared = ReturnType<typeof build>;

@@ -10,7 +10,7 @@ import { decide, isConnected, UNKNOWN_REASONS, type AttemptOutcome, type RetryPo
 import { eventPayload, eventPayloadSql, type FaxEventType } from './events.ts';
 import { isUniqueViolation } from './db-errors.ts';
 import { auditCte, eventCte } from './record-ctes.ts';
-import { fitsPrepared, runPreparedAccept } from './accept-statement.ts';
+import { acceptStatement, fitsPrepared, runPreparedAccept } from './accept-statement.ts';
 import { completeAudit, endInFlight } from './end-attempt.ts';
 
 export type NewFaxJob = typeof faxJobs.$inferInsert;
@@ -99,7 +99,7 @@ export class JobLifecycle {
     const payload = eventPayload(type, { ...values, pagesSent: null, attempts: 0, failureReason: null, nextAttemptAt: null, completedAt: null, pages: job.pages ?? null } as FaxJobRow);
     // One statement: the row, its event and its audit commit together or not at all.
     const audit = this.opts.audit ? { action: 'fax.send', outcome: 'success' as const, details: { status, ...auditDetails } } : null;
-    const rows = fitsPrepared(values) ? await runPreparedAccept(db, { job: values, eventType: type, payload, audit, actor, at: now }) : await this.acceptBuilt(db, values, type, payload, audit, actor, now);
+    const rows = fitsPrepared(values) ? await runPreparedAccept(db, { job: values, eventType: type, payload, audit, actor, at: now }) : await acceptStatement(db, values, { type, payload, at: now }, audit ? { record: audit, actor } : null);
     if (rows[0]) return { job: rows[0], created: true };
     // Idempotency-Key already used by this owner (possibly a concurrent request): that job wins.
     const existing = await db
@@ -109,19 +109,6 @@ export class JobLifecycle {
       .limit(1);
     if (!existing[0]) throw new Error('idempotent insert conflict without an existing job');
     return { job: existing[0], created: false };
-  }
-
-  /** The accept statement built for this job (a column the prepared one does not write). */
-  private acceptBuilt(db: Database, values: NewFaxJob, type: FaxEventType, payload: Record<string, unknown>, audit: Required<Pick<AuditEvent, 'action' | 'outcome' | 'details'>> | null, actor: Actor, now: Date) {
-    const inserted = db.$with('accepted_job').as(
-      db
-        .insert(faxJobs)
-        .values(values)
-        .onConflictDoNothing({ target: [faxJobs.owner, faxJobs.idempotencyKey], where: sql`${faxJobs.idempotencyKey} is not null` })
-        .returning(),
-    );
-    const records = [eventCte(db, 'accepted_job', type, payload, now), ...(audit ? [auditCte(db, 'accepted_job', audit, actor, now)] : [])];
-    return db.with(inserted, ...records).select().from(inserted);
   }
 
   /** scheduled -> queued once send_at has come. */
@@ -189,13 +176,16 @@ export class JobLifecycle {
     const normalized = normalizeOutcome(outcome);
     const ctx = { policy: this.opts.policy, audit: this.opts.audit, lease: this.leaseCondition(opts.lease) };
     const where = and(eq(faxJobs.id, jobId), ctx.lease);
+    // A real result for a job whose outcome was unknown; a failure reported before any dial.
+    const lateResult = (job: FaxJobRow) => job.status === 'unknown' && normalized.result !== 'unknown';
+    const failedBeforeDial = (job: FaxJobRow) => job.status === 'queued' && !!opts.lease && normalized.result === 'failed';
     // The common case, a call in flight ending, is a read and one conditional statement
     // (end-attempt.ts); a race with another change reads again.
     for (let i = 0; i < 3; i++) {
       const current = (await this.db().select().from(faxJobs).where(where).limit(1))[0];
       if (!current) return null;
       if (current.status !== 'in_progress') {
-        if (!(current.status === 'unknown' && normalized.result !== 'unknown') && !(current.status === 'queued' && opts.lease && normalized.result === 'failed')) return null;
+        if (!lateResult(current) && !failedBeforeDial(current)) return null;
         break;
       }
       const ended = await endInFlight(this.db(), current, normalized, line, actor, ctx);
@@ -206,8 +196,8 @@ export class JobLifecycle {
       const current = (await tx.select().from(faxJobs).where(where).for('update').limit(1))[0];
       if (!current) return null;
       if (current.status === 'in_progress') return endInFlight(tx, current, normalized, line, actor, ctx);
-      if (current.status === 'unknown' && normalized.result !== 'unknown') return this.endLate(tx, current, normalized, line, actor);
-      if (current.status === 'queued' && opts.lease && normalized.result === 'failed') return this.failBeforeDial(tx, current, normalized, actor);
+      if (lateResult(current)) return this.endLate(tx, current, normalized, line, actor);
+      if (failedBeforeDial(current) && normalized.result === 'failed') return this.failBeforeDial(tx, current, normalized, actor);
       return null;
     });
   }
