@@ -34,6 +34,8 @@ import { agentTokens } from './routes/admin/agents/tokens.ts';
 import { inboundNumbers } from './routes/admin/inbound-numbers/index.ts';
 import { agentConnect } from './routes/agent/connect.ts';
 import { inboundUpload } from './routes/agent/inbound-upload.ts';
+import { phaxioCallback } from './routes/callbacks/phaxio.ts';
+import { sinchCallback } from './routes/callbacks/sinch.ts';
 import { getInbound } from './routes/inbound/get.ts';
 import { listInbound } from './routes/inbound/list.ts';
 
@@ -72,6 +74,8 @@ export function createApp() {
   app.route('/inbound', getInbound);
   app.route('/agent', agentConnect);
   app.route('/agent', inboundUpload);
+  app.route('/callbacks', phaxioCallback);
+  app.route('/callbacks', sinchCallback);
   app.notFound(notFoundOrMethodNotAllowed(app));
   return app;
 }

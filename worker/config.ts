@@ -5,8 +5,9 @@ import { isKnownCallingCode } from '../shared/phone.ts';
 import type { Env } from './env.ts';
 import { productionProblems } from './security/production-profile.ts';
 import type { RetryPolicy } from './lifecycle/retry-policy.ts';
+import { parseProviderConfig, providerProblems, providerVariables, type ProviderConfig } from './providers/provider-config.ts';
 
-export const FAX_BACKENDS = ['sandbox', 'sip'] as const;
+export const FAX_BACKENDS = ['sandbox', 'sip', 'phaxio', 'sinch'] as const;
 export type FaxBackendName = (typeof FAX_BACKENDS)[number];
 
 const bool = (fallback: boolean) =>
@@ -87,6 +88,7 @@ const schema = z.object({
   FAX_ATTEMPT_TIMEOUT_SECONDS: int(1800, 10, 86_400),
   INBOUND_RETENTION_DAYS: int(30, 1, 36500),
   ARTIFACT_RETENTION_DAYS: int(30, 1, 36500),
+  ...providerVariables,
 });
 
 /**
@@ -144,6 +146,8 @@ export interface Config {
   retention: { inboundDays: number; artifactDays: number };
   /** The job lifecycle's retry policy (worker/lifecycle/retry-policy.ts). */
   retry: RetryPolicy;
+  /** Phaxio, Sinch and the fallback route (worker/providers/provider-config.ts). */
+  providers: ProviderConfig;
   /** Names of misconfigured variables with the reason; never the values. */
   problems: string[];
 }
@@ -192,6 +196,8 @@ export function parseConfig(raw: Record<string, unknown>): Config {
   if (corsOrigins.includes('*')) problems.push('CORS_ORIGINS: must list exact origins, never *');
   if (corsOrigins.some((o) => o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o))) problems.push('CORS_ORIGINS: each entry must be an origin like https://app.example.org');
   if (v.ENVIRONMENT === 'production') problems.push(...productionProblems(stringsOnly(raw)));
+  const routed = new Set<string>([v.FAX_BACKEND, ...(v.FAX_FALLBACK_BACKEND ? [v.FAX_FALLBACK_BACKEND] : [])]);
+  problems.push(...providerProblems(v, v.ENVIRONMENT, routed, v.PUBLIC_API_URL?.replace(/\/+$/, '')));
   const enforceHttps = v.ENFORCE_PUBLIC_HTTPS === undefined ? v.ENVIRONMENT === 'production' : ['true', '1', 'yes'].includes(v.ENFORCE_PUBLIC_HTTPS);
   return {
     environment: v.ENVIRONMENT,
@@ -246,6 +252,7 @@ export function parseConfig(raw: Record<string, unknown>): Config {
       expiryMs: v.FAX_JOB_EXPIRY_MINUTES * 60_000,
       attemptTimeoutMs: v.FAX_ATTEMPT_TIMEOUT_SECONDS * 1000,
     },
+    providers: parseProviderConfig(v),
     problems: [...new Set(problems)],
   };
 }

@@ -12,6 +12,8 @@ export interface Caller {
   owner: string;
   /** The key's default site for SIP jobs, if any. */
   site?: string | null;
+  /** The key's backend (routing per tenant); null: FAX_BACKEND. */
+  backend?: string | null;
   scopes: ReadonlySet<Scope>;
   isAdmin: boolean;
 }

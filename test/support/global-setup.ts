@@ -9,6 +9,20 @@ import { freePort } from '../../scripts/stack/embedded-postgres.ts';
 import { startLocalStack } from '../../scripts/stack/local-stack.ts';
 import { startWorkerProcess } from '../../scripts/stack/worker-process.ts';
 import { scanForPhi } from './phi-scan.ts';
+import { startFakePhaxio } from './providers/fake-phaxio.ts';
+import { startFakeSinch } from './providers/fake-sinch.ts';
+
+/** The cloud providers' fakes and the credentials the test worker has for them. */
+export const TEST_PROVIDERS = {
+  phaxio: { apiKey: 'test-phaxio-key', apiSecret: 'test-phaxio-secret', callbackToken: 'test-phaxio-callback-token-0123456789' },
+  sinch: {
+    projectId: 'test-project-0001',
+    keyId: 'test-sinch-key-id',
+    keySecret: 'test-sinch-key-secret',
+    callbackUsername: 'faxbot-sinch',
+    callbackPassword: 'test-sinch-callback-password-0123456789abcdef',
+  },
+} as const;
 
 export const TEST_ADMIN_KEY = 'test-bootstrap-admin-key-0123456789abcdef';
 
@@ -24,6 +38,13 @@ declare module 'vitest' {
     databaseKind: 'postgres' | 'pglite';
     /** Worker variables pointing at the test services, for tests that start their own worker. */
     stackVars: Record<string, string>;
+    /** The fake Phaxio and Sinch servers the test worker talks to (control URLs and credentials). */
+    providers: {
+      phaxio: { controlUrl: string; baseUrl: string; callbackToken: string };
+      sinch: { controlUrl: string; apiUrl: string; authUrl: string; callbackUsername: string; callbackPassword: string };
+      /** Worker variables pointing at the fakes, for tests that start their own worker. */
+      vars: Record<string, string>;
+    };
   }
 }
 
@@ -34,16 +55,35 @@ export default async function setup(project: TestProject) {
   const stack = await startLocalStack({ dataDir, databaseUrl: realDb, ephemeral: true });
   const maxFileSizeMb = 2;
   const logLines: string[] = [];
-  const secrets = [TEST_ADMIN_KEY, 'test-pdf-token-secret-0123456789abcdef'];
+  const secrets = [TEST_ADMIN_KEY, 'test-pdf-token-secret-0123456789abcdef', TEST_PROVIDERS.phaxio.callbackToken, TEST_PROVIDERS.sinch.callbackPassword];
+  const phaxio = await startFakePhaxio(TEST_PROVIDERS.phaxio);
+  const sinch = await startFakeSinch(TEST_PROVIDERS.sinch);
+  const workerPort = await freePort();
+  const providerVars = {
+    PHAXIO_API_URL: phaxio.baseUrl,
+    PHAXIO_API_KEY: TEST_PROVIDERS.phaxio.apiKey,
+    PHAXIO_API_SECRET: TEST_PROVIDERS.phaxio.apiSecret,
+    PHAXIO_CALLBACK_TOKEN: TEST_PROVIDERS.phaxio.callbackToken,
+    SINCH_API_URL: sinch.apiUrl,
+    SINCH_AUTH_URL: sinch.authUrl,
+    SINCH_PROJECT_ID: TEST_PROVIDERS.sinch.projectId,
+    SINCH_KEY_ID: TEST_PROVIDERS.sinch.keyId,
+    SINCH_KEY_SECRET: TEST_PROVIDERS.sinch.keySecret,
+    SINCH_CALLBACK_USERNAME: TEST_PROVIDERS.sinch.callbackUsername,
+    SINCH_CALLBACK_PASSWORD: TEST_PROVIDERS.sinch.callbackPassword,
+  };
   const worker = await startWorkerProcess({
     portFactory: freePort,
-    port: await freePort(),
+    port: workerPort,
     varsFile: path.join(dataDir, 'worker.vars'),
     persistTo: path.join(dataDir, 'wrangler'),
     inheritOutput: !!process.env.TEST_WORKER_LOGS,
     onOutput: (line) => logLines.push(line),
     vars: {
       ...stack.vars,
+      ...providerVars,
+      // The providers call back here (and sign this URL).
+      PUBLIC_API_URL: `http://127.0.0.1:${workerPort}`,
       ENVIRONMENT: 'test',
       API_KEY: TEST_ADMIN_KEY,
       PDF_TOKEN_SECRET: secrets[1]!,
@@ -66,6 +106,11 @@ export default async function setup(project: TestProject) {
   project.provide('databaseKind', realDb ? 'postgres' : 'pglite');
   project.provide('maxFileSizeMb', maxFileSizeMb);
   project.provide('stackVars', stack.vars);
+  project.provide('providers', {
+    phaxio: { controlUrl: phaxio.controlUrl, baseUrl: phaxio.baseUrl, callbackToken: TEST_PROVIDERS.phaxio.callbackToken },
+    sinch: { controlUrl: sinch.controlUrl, apiUrl: sinch.apiUrl, authUrl: sinch.authUrl, callbackUsername: TEST_PROVIDERS.sinch.callbackUsername, callbackPassword: TEST_PROVIDERS.sinch.callbackPassword },
+    vars: providerVars,
+  });
   project.provide('s3Directory', stack.s3Directory ?? '');
   project.provide('s3', {
     endpoint: stack.vars.S3_ENDPOINT!,
@@ -75,6 +120,7 @@ export default async function setup(project: TestProject) {
   });
   return async () => {
     await worker.stop();
+    await Promise.all([phaxio.close(), sinch.close()]);
     await stack.close();
     rmSync(dataDir, { recursive: true, force: true });
     try {

@@ -1,4 +1,4 @@
-// The one interface every fax backend implements (sandbox, SIP agents; Phaxio and Sinch later).
+// The one interface every fax backend implements (sandbox, SIP agents, Phaxio and Sinch).
 // Backends never write a job's status: they call the lifecycle (worker/lifecycle/) to start and
 // end attempts. The recovery sweep hands due jobs to `handOff` and asks `poll` about calls in flight.
 import type { FaxAttemptRow, FaxJobRow } from '../db/schema.ts';
@@ -22,7 +22,7 @@ export interface FaxBackend {
    */
   handOff(job: FaxJobRow, lifecycle: JobLifecycle): Promise<Date>;
   /** A call in flight: what the backend knows. Push-based backends (SIP) return a recheck time. */
-  poll(job: FaxJobRow, attempt: FaxAttemptRow | undefined): Promise<PollResult>;
+  poll(job: FaxJobRow, attempt: FaxAttemptRow | undefined, lifecycle?: JobLifecycle): Promise<PollResult>;
   /** Ask the backend to drop a job that was canceled before it was dialled. */
   cancel(job: FaxJobRow): Promise<void>;
 }

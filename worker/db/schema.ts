@@ -23,6 +23,8 @@ export const apiKeys = pgTable(
     scopes: text('scopes').array().notNull(),
     /** Default hospital site for the key's SIP faxes (a job's own `site` wins). */
     site: text('site'),
+    /** The backend this key's faxes go through (sandbox, sip, phaxio, sinch); null: FAX_BACKEND. */
+    backend: text('backend'),
     /** SHA-256 (hex) of the secret part of the token; the token itself is never stored. */
     secretHash: text('secret_hash').notNull(),
     /** After a rotation with a grace period, the previous secret stays valid until this time. */
@@ -136,6 +138,8 @@ export const faxAttempts = pgTable(
     t38: boolean('t38'),
     agentId: text('agent_id'),
     providerRef: text('provider_ref'),
+    /** The backend that carried this attempt (a job may fall back to another one). */
+    backend: text('backend'),
   },
   (t) => [
     primaryKey({ columns: [t.jobId, t.number] }),
@@ -232,22 +236,33 @@ export const inboundFaxes = pgTable(
     id: text('id').primaryKey(),
     /** From the number -> owner mapping at arrival; null = unassigned (admins only). */
     owner: text('owner'),
-    agentId: text('agent_id').notNull(),
+    /** SIP: the agent that received it; null for a cloud provider's fax. */
+    agentId: text('agent_id'),
     /** Asterisk's Uniqueid of the receiving channel: uploads are idempotent on (agent, uniqueid). */
-    uniqueid: text('uniqueid').notNull(),
+    uniqueid: text('uniqueid'),
+    /** Cloud providers: 'phaxio' | 'sinch' and the provider's fax id; stored once per pair. */
+    provider: text('provider'),
+    providerFaxId: text('provider_fax_id'),
+    /** 'stored' once the PDF is in S3; 'pending' while it is still to be fetched from the provider. */
+    documentStatus: text('document_status').$type<'stored' | 'pending'>().notNull().default('stored'),
+    fetchAttempts: integer('fetch_attempts').notNull().default(0),
+    /** Pending documents: when the next download is due. */
+    fetchNextAt: timestamp('fetch_next_at', { withTimezone: true, mode: 'date' }),
     fromNumber: text('from_number'),
     toNumber: text('to_number'),
     pages: integer('pages'),
     remoteStationId: text('remote_station_id'),
     receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull(),
     documentKey: text('document_key').notNull(),
-    documentSha256: text('document_sha256').notNull(),
-    documentBytes: integer('document_bytes').notNull(),
+    documentSha256: text('document_sha256'),
+    documentBytes: integer('document_bytes'),
     documentDeletedAt: timestamp('document_deleted_at', { withTimezone: true, mode: 'date' }),
     ...timestamps,
   },
   (t) => [
     uniqueIndex('inbound_faxes_agent_uniqueid_uq').on(t.agentId, t.uniqueid),
+    uniqueIndex('inbound_faxes_provider_fax_uq').on(t.provider, t.providerFaxId),
+    index('inbound_faxes_fetch_idx').on(t.fetchNextAt).where(sql`${t.documentStatus} = 'pending'`),
     index('inbound_faxes_owner_created_idx').on(t.owner, t.createdAt.desc(), t.id.desc()),
     index('inbound_faxes_created_idx').on(t.createdAt.desc(), t.id.desc()),
   ],

@@ -12,6 +12,7 @@ import { isUniqueViolation } from './db-errors.ts';
 import { auditCte, eventCte } from './record-ctes.ts';
 import { acceptStatement, fitsPrepared, runPreparedAccept } from './accept-statement.ts';
 import { completeAudit, endInFlight } from './end-attempt.ts';
+import { providerRetryTx } from './provider-retry.ts';
 
 export type NewFaxJob = typeof faxJobs.$inferInsert;
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -121,7 +122,7 @@ export class JobLifecycle {
    * is not due, and while another call to the same number is in flight anywhere (the unique index
    * fax_jobs_destination_in_flight_uq is the guarantee).
    */
-  async startAttempt(jobId: string, opts: { lease?: Lease; agentId?: string | null; providerRef?: string | null; checkAt?: Date }, actor: Actor = SYSTEM): Promise<StartResult> {
+  async startAttempt(jobId: string, opts: { lease?: Lease; agentId?: string | null; providerRef?: string | null; checkAt?: Date; backend?: string }, actor: Actor = SYSTEM): Promise<StartResult> {
     const now = new Date();
     const db = this.db();
     const due = or(isNull(faxJobs.nextAttemptAt), lte(faxJobs.nextAttemptAt, now))!;
@@ -144,8 +145,8 @@ export class JobLifecycle {
         .returning(),
     );
     const attempt = db.$with('started_attempt', { jobId: sql<string>`job_id` }).as(
-      sql`insert into ${faxAttempts} (job_id, number, started_at, agent_id, provider_ref)
-          select id, attempts, ${now.toISOString()}::timestamptz, ${opts.agentId ?? opts.lease?.agentId ?? null}, ${opts.providerRef ?? null} from "started_job" returning job_id`,
+      sql`insert into ${faxAttempts} (job_id, number, started_at, agent_id, provider_ref, backend)
+          select id, attempts, ${now.toISOString()}::timestamptz, ${opts.agentId ?? opts.lease?.agentId ?? null}, ${opts.providerRef ?? null}, coalesce(${opts.backend ?? null}::text, backend) from "started_job" returning job_id`,
     );
     const type: FaxEventType = 'fax.attempt_started';
     const records = [
@@ -172,9 +173,11 @@ export class JobLifecycle {
    * queued under this lease) ends the job only when it is never retried; otherwise the lease is
    * released for a later try.
    */
-  async finishAttempt(jobId: string, outcome: AttemptOutcome, line: LineDetails = {}, opts: { lease?: Lease } = {}, actor: Actor = SYSTEM): Promise<FaxJobRow | null> {
+  async finishAttempt(jobId: string, outcome: AttemptOutcome, line: LineDetails = {}, opts: { lease?: Lease; providerRef?: string } = {}, actor: Actor = SYSTEM): Promise<FaxJobRow | null> {
     const normalized = normalizeOutcome(outcome);
-    const ctx = { policy: this.opts.policy, audit: this.opts.audit, lease: this.leaseCondition(opts.lease) };
+    // A provider's result applies only to the attempt that provider fax belongs to.
+    const lease = and(this.leaseCondition(opts.lease), opts.providerRef !== undefined ? eq(faxJobs.providerRef, opts.providerRef) : undefined);
+    const ctx = { policy: this.opts.policy, audit: this.opts.audit, lease };
     const where = and(eq(faxJobs.id, jobId), ctx.lease);
     // A real result for a job whose outcome was unknown; a failure reported before any dial.
     const lateResult = (job: FaxJobRow) => job.status === 'unknown' && normalized.result !== 'unknown';
@@ -220,6 +223,34 @@ export class JobLifecycle {
       { action: 'fax.complete', outcome: 'failure', details: { reason: 'expired' } },
       SYSTEM,
     );
+  }
+
+  /**
+   * A provider accepted the attempt in flight: its fax id is recorded on the job and the attempt
+   * (bookkeeping, not a status change). Only while that attempt is still the one in flight.
+   */
+  async recordProviderRef(jobId: string, attempt: number, providerRef: string): Promise<boolean> {
+    const rows = await this.db()
+      .update(faxJobs)
+      .set({ providerRef, updatedAt: new Date() })
+      .where(and(eq(faxJobs.id, jobId), eq(faxJobs.status, 'in_progress'), eq(faxJobs.attempts, attempt)))
+      .returning({ id: faxJobs.id });
+    if (!rows[0]) return false;
+    await this.db()
+      .update(faxAttempts)
+      .set({ providerRef })
+      .where(and(eq(faxAttempts.jobId, jobId), eq(faxAttempts.number, attempt)));
+    return true;
+  }
+
+  /**
+   * The provider itself retries the call (Phaxio's `retry_scheduled`, a recipient in `willretry`):
+   * the attempt in flight ends failed and the provider's next try is a new attempt of the same
+   * provider fax; the job stays in_progress. `retry` is the provider's retry count (1 for its first
+   * retry): a repeated or out-of-order report (one that would not add an attempt) changes nothing.
+   */
+  providerRetry(jobId: string, providerRef: string, retry: number, outcome: Extract<AttemptOutcome, { result: 'failed' }>, line: LineDetails = {}): Promise<FaxJobRow | null> {
+    return providerRetryTx(this.tx(), { jobId, providerRef, retry, outcome, line, audit: this.opts.audit, attemptTimeoutMs: this.opts.policy.attemptTimeoutMs });
   }
 
   /** The sweep's bookkeeping (not a status change): when to look at an open job next. */

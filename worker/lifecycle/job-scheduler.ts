@@ -1,7 +1,8 @@
 // One Durable Object for the deployment that runs the recovery sweep on its alarm: at the earliest
 // `wake_at` of any open job, and at least every SWEEP_HEARTBEAT_MS, forever. A database outage only
 // delays it (the alarm re-arms before any query), so a stranded job moves on within seconds of the
-// fault ending. Requests `kick()` it after committing a job; the cron trigger kicks it too.
+// fault ending. Requests `kick()` it after committing a job; the cron trigger kicks it too. It also
+// fetches received faxes' PDFs still pending at their provider.
 import { DurableObject } from 'cloudflare:workers';
 import { loadConfig } from '../config.ts';
 import { ObjectDatabase } from '../db/object-database.ts';
@@ -11,6 +12,10 @@ import { AgentRepository } from '../services/agents.ts';
 import { createBackend } from '../backends/registry.ts';
 import { createLifecycle } from './create-lifecycle.ts';
 import { sweep } from './sweep.ts';
+import { backendRouter } from '../backends/route-backend.ts';
+import { fetchDueDocuments } from '../providers/provider-inbound.ts';
+import { providerDownloader } from '../providers/registry.ts';
+import { documentStoreFor } from '../services/s3-document-store.ts';
 
 const SWEEP_HEARTBEAT_MS = 15_000;
 const RETRY_AFTER_FAILURE_MS = 5_000;
@@ -39,12 +44,16 @@ export class JobScheduler extends DurableObject<Env> {
       await this.database.use(config.databaseUrl, config.databaseWsProxy, async (db) => {
         const agents = new AgentRepository(db);
         const lifecycle = createLifecycle(db, config);
-        const deps = { db, lifecycle, backend: (name: string) => createBackend(name, this.env, config, agents) };
+        const backend = (name: string) => createBackend(name, this.env, config, agents);
+        const deps = { db, lifecycle, backend, route: backendRouter(config, agents, backend) };
         let result = await sweep(deps);
         // A full batch means more is due now.
         for (let i = 0; i < 5 && result.processed >= 100; i++) result = await sweep(deps);
+        // Received faxes whose PDF is still to be fetched from their provider.
+        const fetchAt = await fetchDueDocuments(db(), documentStoreFor(config), providerDownloader(config));
         const now = Date.now();
-        const next = result.nextWakeAt ? Math.min(result.nextWakeAt.getTime(), now + SWEEP_HEARTBEAT_MS) : now + SWEEP_HEARTBEAT_MS;
+        const wake = Math.min(result.nextWakeAt?.getTime() ?? Infinity, fetchAt?.getTime() ?? Infinity);
+        const next = Math.min(wake, now + SWEEP_HEARTBEAT_MS);
         await this.ctx.storage.setAlarm(Math.max(next, now + MIN_DELAY_MS));
       });
     } catch (err) {

@@ -14,6 +14,8 @@ export interface SweepDeps {
   db: () => Database;
   lifecycle: JobLifecycle;
   backend(name: string): FaxBackend | null;
+  /** The backend a due job goes to now (its own, or the deployment's fallback); default: its own. */
+  route?(job: FaxJobRow): Promise<FaxBackend | null>;
 }
 
 export interface SweepResult {
@@ -63,7 +65,7 @@ export async function advance(deps: SweepDeps, job: FaxJobRow, now: Date): Promi
         return;
       }
       if (job.nextAttemptAt && job.nextAttemptAt > now) return lifecycle.setWake(job.id, job.nextAttemptAt);
-      const backend = deps.backend(job.backend);
+      const backend = deps.route ? await deps.route(job) : deps.backend(job.backend);
       if (!backend) return lifecycle.setWake(job.id, new Date(now.getTime() + NO_BACKEND_RECHECK_MS));
       const recheck = await backend.handOff(job, lifecycle);
       const cap = job.expiresAt && job.expiresAt < recheck ? job.expiresAt : recheck;
@@ -79,8 +81,9 @@ export async function advance(deps: SweepDeps, job: FaxJobRow, now: Date): Promi
           .limit(1)
       )[0];
       const deadline = new Date((attempt?.startedAt ?? job.dialedAt ?? now).getTime() + lifecycle.policy.attemptTimeoutMs);
-      const backend = deps.backend(job.backend);
-      const polled = backend ? await backend.poll(job, attempt) : {};
+      // The attempt's own backend: a job may have fallen back to another one.
+      const backend = deps.backend(attempt?.backend ?? job.backend);
+      const polled = backend ? await backend.poll(job, attempt, lifecycle) : {};
       if (polled.outcome) {
         await lifecycle.finishAttempt(job.id, polled.outcome.result, polled.outcome.line ?? {});
         return;

@@ -22,6 +22,9 @@ const SIGNED_TOKEN_ROUTE = /^\/(fax|inbound)\/[^/]+\/pdf$/;
 /** Routes for on-prem agents: they authenticate with agent tokens (middleware/agent-auth.ts). */
 export const AGENT_ROUTE_PREFIX = '/agent/';
 
+/** Cloud providers' callbacks: verified by their own signature or credentials (routes/callbacks/). */
+export const PROVIDER_CALLBACK_PREFIX = '/callbacks/';
+
 const TOUCH_INTERVAL_MS = 60_000;
 
 /** A credential header that is present but not `Bearer <one token>` (two tokens, `Basic ...`). */
@@ -42,7 +45,7 @@ export function presentedKey(header: (name: string) => string | undefined): stri
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const { method, path } = c.req;
   if (PUBLIC_ROUTES.some((r) => r.path === path && (r.method === method || method === 'HEAD'))) return next();
-  if (path.startsWith(AGENT_ROUTE_PREFIX)) return next();
+  if (path.startsWith(AGENT_ROUTE_PREFIX) || path.startsWith(PROVIDER_CALLBACK_PREFIX)) return next();
   const config = c.get('config');
   const token = presentedKey((n) => c.req.header(n));
   if (!token && SIGNED_TOKEN_ROUTE.test(path) && c.req.query('token')) return next();
@@ -88,7 +91,7 @@ async function resolveCaller(c: Parameters<Parameters<typeof createMiddleware<Ap
     c.executionCtx.waitUntil(apiKeys.touch(row.id).catch(() => {}));
   }
   const scopes = new Set(row.scopes.filter((s): s is (typeof SCOPES)[number] => (SCOPES as readonly string[]).includes(s)));
-  return { kind: 'api_key', id: row.id, owner: row.owner, site: row.site, scopes, isAdmin: scopes.has('keys:manage') };
+  return { kind: 'api_key', id: row.id, owner: row.owner, site: row.site, backend: row.backend, scopes, isAdmin: scopes.has('keys:manage') };
 }
 
 function anonymousAdmin(): Caller {

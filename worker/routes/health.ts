@@ -1,9 +1,11 @@
 // Health endpoints (public). /health is liveness only; /health/ready checks the database, a write
-// to the document store and the backend's configuration, and names what fails.
+// to the document store, the backend's configuration and each cloud provider's, and names what fails.
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { AppEnv } from '../context.ts';
+import type { Config } from '../config.ts';
 import { READY_PROBE_KEY } from '../documents/keys.ts';
+import { providerMissing } from '../providers/provider-config.ts';
 
 export const health = new Hono<AppEnv>();
 
@@ -34,6 +36,13 @@ health.get('/ready', async (c) => {
       const state = await services.backend.configured();
       if (!state.ok) throw new Error(state.reason);
     }),
+    // Each cloud provider this deployment routes to or has credentials for.
+    ...configuredProviders(config).map((name) =>
+      run(`provider:${name}`, async () => {
+        const missing = providerMissing(name, config.providers, config.publicApiUrl);
+        if (missing.length) throw new Error(`missing ${missing.map((m) => m.split(' ')[0]).join(', ')}`);
+      }),
+    ),
   ]);
   const failing = Object.keys(checks).filter((k) => !checks[k]!.ok);
   if (failing.length === 0) return c.json({ status: 'ready', backend: services.backend.name, checks });
@@ -46,6 +55,15 @@ health.get('/ready', async (c) => {
     503,
   );
 });
+
+function configuredProviders(config: Config): Array<'phaxio' | 'sinch'> {
+  const { phaxio, sinch, fallback } = config.providers;
+  const routed = new Set<string>([config.backend, fallback.backend ?? '']);
+  const out: Array<'phaxio' | 'sinch'> = [];
+  if (routed.has('phaxio') || phaxio.apiKey || phaxio.apiSecret) out.push('phaxio');
+  if (routed.has('sinch') || sinch.projectId || sinch.keyId) out.push('sinch');
+  return out;
+}
 
 function describe(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);

@@ -1,6 +1,6 @@
 // Agents and their tokens: create, list, rotate (old tokens stay valid for a grace period),
 // revoke, and verification of a presented token (constant-time).
-import { and, asc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { agents, agentTokens, faxJobs, type AgentRow, type AgentTokenRow } from '../db/schema.ts';
 import { issueAgentToken, parseAgentToken } from '../agents/agent-token.ts';
@@ -104,5 +104,15 @@ export class AgentRepository {
       .from(agents)
       .where(and(eq(agents.connected, true), isNull(agents.disabledAt), site ? eq(agents.site, site) : undefined));
     return rows.map((r) => ({ id: r.id, free: r.maxChannels - Number(r.busy) })).filter((r) => r.free > 0).sort((a, b) => b.free - a.free);
+  }
+
+  /** Whether an enabled agent for this site (null = any) is connected, or was seen since `since`. */
+  async onlineSince(site: string | null, since: Date): Promise<boolean> {
+    const rows = await this.db()
+      .select({ id: agents.id })
+      .from(agents)
+      .where(and(isNull(agents.disabledAt), site ? eq(agents.site, site) : undefined, or(eq(agents.connected, true), gte(agents.lastSeenAt, since))))
+      .limit(1);
+    return rows.length > 0;
   }
 }

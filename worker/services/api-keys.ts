@@ -12,6 +12,7 @@ export interface CreateKeyInput {
   owner: string;
   scopes: Scope[];
   site?: string | null;
+  backend?: string | null;
   expiresAt?: Date | null;
   createdBy: string;
 }
@@ -30,6 +31,7 @@ export class ApiKeyRepository {
         owner: input.owner,
         scopes: input.scopes,
         site: input.site ?? null,
+        backend: input.backend ?? null,
         secretHash,
         expiresAt: input.expiresAt ?? null,
         createdBy: input.createdBy,

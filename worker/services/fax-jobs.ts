@@ -36,6 +36,7 @@ interface RawAttempt {
   t38: boolean | null;
   agent_id: string | null;
   provider_ref: string | null;
+  backend?: string | null;
 }
 
 function toAttempt(a: RawAttempt): FaxAttemptRow {
@@ -54,6 +55,7 @@ function toAttempt(a: RawAttempt): FaxAttemptRow {
     t38: a.t38,
     agentId: a.agent_id,
     providerRef: a.provider_ref,
+    backend: a.backend ?? null,
   };
 }
 

@@ -24,18 +24,19 @@ export class InboundRepository {
     const existing = await this.db()
       .select()
       .from(inboundFaxes)
-      .where(and(eq(inboundFaxes.agentId, row.agentId), eq(inboundFaxes.uniqueid, row.uniqueid)))
+      .where(and(eq(inboundFaxes.agentId, row.agentId!), eq(inboundFaxes.uniqueid, row.uniqueid!)))
       .limit(1);
     return { row: existing[0]!, created: false };
   }
 
+  /** A received fax whose document is stored (one still being fetched from its provider is not listed yet). */
   async findById(id: string): Promise<InboundFaxRow | null> {
-    const rows = await this.db().select().from(inboundFaxes).where(eq(inboundFaxes.id, id)).limit(1);
+    const rows = await this.db().select().from(inboundFaxes).where(and(eq(inboundFaxes.id, id), eq(inboundFaxes.documentStatus, 'stored'))).limit(1);
     return rows[0] ?? null;
   }
 
   async list(q: ListInboundQuery): Promise<InboundFaxRow[]> {
-    const where: SQL[] = [];
+    const where: SQL[] = [eq(inboundFaxes.documentStatus, 'stored')];
     if (q.owner !== undefined) where.push(eq(inboundFaxes.owner, q.owner));
     if (q.since) where.push(gte(inboundFaxes.createdAt, q.since));
     if (q.until) where.push(lte(inboundFaxes.createdAt, q.until));
@@ -43,6 +44,25 @@ export class InboundRepository {
       where.push(or(lt(inboundFaxes.createdAt, q.after.createdAt), and(eq(inboundFaxes.createdAt, q.after.createdAt), lt(inboundFaxes.id, q.after.id)))!);
     }
     return this.db().select().from(inboundFaxes).where(and(...where)).orderBy(desc(inboundFaxes.createdAt), desc(inboundFaxes.id)).limit(q.limit);
+  }
+
+  /**
+   * A cloud provider's received fax, once per (provider, provider fax id) however often the provider
+   * calls back. A row stored as 'pending' (no file in the callback) becomes 'stored' with `stored`.
+   */
+  async storeFromProvider(row: NewInboundFax & { provider: string; providerFaxId: string }): Promise<{ row: InboundFaxRow; created: boolean }> {
+    const inserted = await this.db().insert(inboundFaxes).values(row).onConflictDoNothing({ target: [inboundFaxes.provider, inboundFaxes.providerFaxId] }).returning();
+    if (inserted[0]) return { row: inserted[0], created: true };
+    const existing = (await this.db().select().from(inboundFaxes).where(and(eq(inboundFaxes.provider, row.provider), eq(inboundFaxes.providerFaxId, row.providerFaxId))).limit(1))[0]!;
+    if (existing.documentStatus === 'pending' && row.documentStatus === 'stored') {
+      const [updated] = await this.db()
+        .update(inboundFaxes)
+        .set({ documentStatus: 'stored', documentSha256: row.documentSha256, documentBytes: row.documentBytes, fetchNextAt: null, updatedAt: new Date() })
+        .where(and(eq(inboundFaxes.id, existing.id), eq(inboundFaxes.documentStatus, 'pending')))
+        .returning();
+      if (updated) return { row: updated, created: false };
+    }
+    return { row: existing, created: false };
   }
 
   async ownerOf(number: string | null): Promise<string | null> {

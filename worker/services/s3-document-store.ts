@@ -2,6 +2,7 @@
 // With a KMS key id configured every object is written with SSE-KMS. Retention deletes in bulk with
 // DeleteObjects (up to 1000 keys per request; Content-MD5 as S3 requires, and a signed payload).
 import { AwsClient } from 'aws4fetch';
+import type { Config } from '../config.ts';
 import { sha256Hex } from '../lib/crypto.ts';
 import type { DocumentStore, StoredObject } from './document-store.ts';
 import { allFailed, deleteObjectsBody, parseDeleteResult, type DeleteManyResult } from './s3-multi-delete.ts';
@@ -127,4 +128,10 @@ async function storageError(op: string, res: Response): Promise<StorageError> {
   const text = await res.text().catch(() => '');
   const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? `HTTP ${res.status}`;
   return new StorageError(`S3 ${op} failed: ${code}`, res.status);
+}
+
+/** The deployment's document bucket from its configuration (S3_* variables). */
+export function documentStoreFor(config: Config): S3DocumentStore {
+  const { endpoint, bucket, accessKeyId, secretAccessKey, region, kmsKeyId } = config.s3;
+  return new S3DocumentStore({ endpoint: endpoint ?? '', bucket: bucket ?? '', accessKeyId: accessKeyId ?? '', secretAccessKey: secretAccessKey ?? '', region, kmsKeyId });
 }

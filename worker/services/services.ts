@@ -14,7 +14,7 @@ import { ApiKeyRepository } from './api-keys.ts';
 import { DisabledAuditLog, PostgresAuditLog, type AuditLog } from './audit-log.ts';
 import type { DocumentStore } from './document-store.ts';
 import { FaxJobRepository } from './fax-jobs.ts';
-import { S3DocumentStore } from './s3-document-store.ts';
+import { documentStoreFor } from './s3-document-store.ts';
 
 export interface Services {
   db(): Database;
@@ -26,7 +26,10 @@ export interface Services {
   lifecycle: JobLifecycle;
   audit: AuditLog;
   documents: DocumentStore;
+  /** The deployment's default backend (FAX_BACKEND). */
   backend: FaxBackend;
+  /** The backend a job belongs to. */
+  backendFor(name: string): FaxBackend | null;
   close(): Promise<void>;
 }
 
@@ -39,7 +42,6 @@ export function createServices(env: Env, config: Config): Services {
   };
   const db = (): Database => (http ??= openHttpDatabase(url(), config.databaseWsProxy, { application: 'faxbot-api' }));
   const sessionDb = (): Database => (handle ??= openDatabase(url(), config.databaseWsProxy, { application: 'faxbot-api' })).db;
-  const { endpoint, bucket, accessKeyId, secretAccessKey, region, kmsKeyId } = config.s3;
   const agents = new AgentRepository(db);
   return {
     db,
@@ -49,15 +51,9 @@ export function createServices(env: Env, config: Config): Services {
     jobs: new FaxJobRepository(db),
     lifecycle: createLifecycle(db, config, sessionDb),
     audit: config.auditEnabled ? new PostgresAuditLog(db) : new DisabledAuditLog(),
-    documents: new S3DocumentStore({
-      endpoint: endpoint ?? '',
-      bucket: bucket ?? '',
-      accessKeyId: accessKeyId ?? '',
-      secretAccessKey: secretAccessKey ?? '',
-      region,
-      kmsKeyId,
-    }),
+    documents: documentStoreFor(config),
     backend: createBackend(config.backend, env, config, agents)!,
+    backendFor: (name) => createBackend(name, env, config, agents),
     close: async () => {
       await handle?.close();
     },

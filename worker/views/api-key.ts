@@ -10,6 +10,7 @@ export function presentApiKey(row: ApiKeyRow) {
     owner: row.owner,
     scopes: row.scopes,
     site: row.site,
+    backend: row.backend,
     prefix: displayPrefix(row.id),
     created_at: row.createdAt.toISOString(),
     created_by: row.createdBy,

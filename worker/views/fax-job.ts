@@ -22,6 +22,7 @@ export function presentAttempt(a: FaxAttemptRow) {
     t38: a.t38,
     agent_id: a.agentId,
     provider_ref: a.providerRef,
+    backend: a.backend,
   };
 }
 

@@ -18,6 +18,8 @@ export async function presentInboundFax(c: Context<AppEnv>, row: InboundFaxRow) 
     to: row.toNumber,
     pages: row.pages,
     remote_station_id: row.remoteStationId,
+    /** 'agent' (SIP) or the cloud provider that received it. */
+    source: row.provider ?? 'agent',
     received_at: row.receivedAt.toISOString(),
     created_at: row.createdAt.toISOString(),
     document_bytes: row.documentBytes,

@@ -3,7 +3,7 @@
 // to this rule the moment it is registered.
 import { describe, expect, it } from 'vitest';
 import { registeredRoutes } from '../../support/routes.ts';
-import { AGENT_ROUTE_PREFIX, PUBLIC_ROUTES } from '../../../worker/middleware/authenticate.ts';
+import { AGENT_ROUTE_PREFIX, PROVIDER_CALLBACK_PREFIX, PUBLIC_ROUTES } from '../../../worker/middleware/authenticate.ts';
 import { api, json } from '../../support/api.ts';
 
 /** Plausible values for path parameters, so the request reaches the route rather than 404. */
@@ -27,8 +27,12 @@ const routes = registeredRoutes();
 
 const isPublic = (r: { method: string; path: string }) => PUBLIC_ROUTES.some((p) => p.method === r.method && p.path === r.path);
 const protectedRoutes = routes.filter((r) => !isPublic(r));
-/** Agent routes authenticate with agent tokens instead of API keys. */
-const expectedCode = (r: { path: string }) => (r.path.startsWith(AGENT_ROUTE_PREFIX) ? 'missing_agent_token' : 'missing_api_key');
+/** Agent routes authenticate with agent tokens instead of API keys; provider callbacks with their own proof. */
+const CALLBACK_CODES: Record<string, string> = { '/callbacks/phaxio': 'invalid_signature', '/callbacks/sinch': 'invalid_credentials' };
+const expectedCode = (r: { path: string }) => {
+  if (r.path.startsWith(PROVIDER_CALLBACK_PREFIX)) return CALLBACK_CODES[r.path] ?? 'unlisted provider callback';
+  return r.path.startsWith(AGENT_ROUTE_PREFIX) ? 'missing_agent_token' : 'missing_api_key';
+};
 
 describe('route enumeration', () => {
   it('finds at least every known route', () => {

@@ -22,6 +22,8 @@ export async function acceptJob(c: Context<AppEnv>, fields: JobFields, pdf: Uint
   const { services, caller } = { services: c.get('services'), caller: c.get('caller') };
   const id = `fax_${randomId(24)}`;
   const documentKey = outboundDocumentKey(id);
+  // Routing per tenant: the key's own backend, else the deployment's FAX_BACKEND.
+  const backend = caller.backend ?? services.backend.name;
   const documentSha256 = pdfSha256 ?? (await sha256Hex(pdf));
   await services.documents.put(documentKey, pdf, 'application/pdf', documentSha256);
   // If this throws, the document may be left without a job: deleting it is only safe when the
@@ -32,13 +34,13 @@ export async function acceptJob(c: Context<AppEnv>, fields: JobFields, pdf: Uint
         id,
         owner: caller.owner,
         apiKeyId: caller.id,
-        backend: services.backend.name,
+        backend,
         documentKey,
         documentSha256,
         documentBytes: pdf.byteLength,
       },
       { type: caller.kind, id: caller.id, requestId: c.get('requestId'), clientIp: clientIp(c) },
-      { to: maskNumber(fields.toNumber), pages: fields.pages, source_type: fields.sourceType, backend: services.backend.name, ...auditExtra },
+      { to: maskNumber(fields.toNumber), pages: fields.pages, source_type: fields.sourceType, backend, ...auditExtra },
   );
   if (!created) {
     c.executionCtx.waitUntil(services.documents.delete(documentKey).catch(() => {}));

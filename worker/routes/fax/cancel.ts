@@ -11,7 +11,7 @@ import { loadVisibleJob } from './load-job.ts';
 
 export const cancelFax = new Hono<AppEnv>().post('/:id/cancel', requireScope('fax:send'), async (c) => {
   const job = await loadVisibleJob(c, c.req.param('id'));
-  const { jobs, backend, lifecycle } = c.get('services');
+  const { jobs, backendFor, lifecycle } = c.get('services');
   if (job.status === 'canceled') return c.json(await presentFaxJob(c, job, await jobs.attempts(job.id)));
   const caller = c.get('caller');
   const canceled = await lifecycle.cancel(job.id, { type: caller.kind, id: caller.id, requestId: c.get('requestId'), clientIp: clientIp(c) });
@@ -21,6 +21,6 @@ export const cancelFax = new Hono<AppEnv>().post('/:id/cancel', requireScope('fa
     throw new ApiError(409, 'not_cancelable', `The fax is ${current.status} and can no longer be canceled.`, { status: current.status });
   }
   // Best effort: an agent holding an offer drops it; the lifecycle already refuses to dial it.
-  c.executionCtx.waitUntil(backend.cancel(job).catch(() => {}));
+  c.executionCtx.waitUntil((backendFor(job.backend)?.cancel(job) ?? Promise.resolve()).catch(() => {}));
   return c.json(await presentFaxJob(c, canceled, await jobs.attempts(job.id)));
 });
