@@ -197,7 +197,7 @@ export function parseConfig(raw: Record<string, unknown>): Config {
   if (corsOrigins.some((o) => o !== '*' && !/^https?:\/\/[^/\s]+$/.test(o))) problems.push('CORS_ORIGINS: each entry must be an origin like https://app.example.org');
   if (v.ENVIRONMENT === 'production') problems.push(...productionProblems(stringsOnly(raw)));
   const routed = new Set<string>([v.FAX_BACKEND, ...(v.FAX_FALLBACK_BACKEND ? [v.FAX_FALLBACK_BACKEND] : [])]);
-  problems.push(...providerProblems(v, v.ENVIRONMENT, routed, v.PUBLIC_API_URL?.replace(/\/+$/, '')));
+  problems.push(...providerProblems(v, routed, v.PUBLIC_API_URL?.replace(/\/+$/, '')));
   const enforceHttps = v.ENFORCE_PUBLIC_HTTPS === undefined ? v.ENVIRONMENT === 'production' : ['true', '1', 'yes'].includes(v.ENFORCE_PUBLIC_HTTPS);
   return {
     environment: v.ENVIRONMENT,

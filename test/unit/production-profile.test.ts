@@ -147,7 +147,7 @@ describe('isWeakSecret', () => {
   it('lists the secret variables', () => {
     expect(SECRET_VARIABLES).toEqual([
       'API_KEY', 'PDF_TOKEN_SECRET', 'S3_SECRET_ACCESS_KEY', 'PHAXIO_API_SECRET', 'PHAXIO_CALLBACK_TOKEN',
-      'SINCH_WEBHOOK_SECRET', 'AGENT_TOKEN_SECRET',
+      'SINCH_WEBHOOK_SECRET', 'SINCH_CALLBACK_PASSWORD', 'AGENT_TOKEN_SECRET',
     ]);
   });
 });

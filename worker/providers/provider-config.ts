@@ -16,7 +16,7 @@ export const providerVariables = {
   PHAXIO_API_SECRET: optional,
   PHAXIO_CALLBACK_TOKEN: optional,
   PHAXIO_API_URL: optional.pipe(z.url().optional()),
-  PHAXIO_VERIFY_SIGNATURES: z.enum(['true', 'false']).optional().default('true'),
+  PHAXIO_VERIFY_SIGNATURE: z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']).optional().default('true'),
   SINCH_PROJECT_ID: optional,
   SINCH_KEY_ID: optional,
   SINCH_KEY_SECRET: optional,
@@ -72,7 +72,7 @@ export function parseProviderConfig(v: ProviderVars): ProviderConfig {
       apiKey: v.PHAXIO_API_KEY,
       apiSecret: v.PHAXIO_API_SECRET,
       callbackToken: v.PHAXIO_CALLBACK_TOKEN,
-      verifySignatures: v.PHAXIO_VERIFY_SIGNATURES !== 'false',
+      verifySignatures: !['false', '0', 'no', 'off'].includes(v.PHAXIO_VERIFY_SIGNATURE ?? 'true'),
     },
     sinch: {
       apiUrl: (v.SINCH_API_URL ?? sinchBaseUrl(v.SINCH_REGION ?? 'global')).replace(/\/+$/, ''),
@@ -109,25 +109,16 @@ export function providerMissing(name: 'phaxio' | 'sinch', p: ProviderConfig, pub
 
 /**
  * Problems of the provider settings. `used` names the backends this deployment can route to
- * (FAX_BACKEND and the fallback); in production each must be complete and callbacks verifiable.
+ * (FAX_BACKEND and the fallback); each must be complete, in every environment.
  */
-export function providerProblems(v: ProviderVars, environment: string, used: ReadonlySet<string>, publicApiUrl: string | undefined): string[] {
+export function providerProblems(v: ProviderVars, used: ReadonlySet<string>, publicApiUrl: string | undefined): string[] {
   const problems: string[] = [];
   const p = parseProviderConfig(v);
-  if (v.PHAXIO_VERIFY_SIGNATURES === 'false' && environment === 'production') {
-    problems.push('PHAXIO_VERIFY_SIGNATURES: callback signatures cannot be switched off in production');
-  }
+  // Switching signature checks off in production, and short callback credentials, are refused by
+  // the production profile (security/production-profile.ts).
   for (const name of ['phaxio', 'sinch'] as const) {
     if (!used.has(name)) continue;
     for (const m of providerMissing(name, p, publicApiUrl)) problems.push(`${m.split(' ')[0]}: required for the ${name} backend`);
-  }
-  if (environment === 'production') {
-    if ((used.has('phaxio') || used.has('sinch')) && publicApiUrl && !publicApiUrl.startsWith('https://')) {
-      problems.push('PUBLIC_API_URL: must be https:// when a cloud provider calls back');
-    }
-    if (used.has('sinch')) {
-      if ((p.sinch.callbackPassword?.length ?? 0) < 32) problems.push('SINCH_CALLBACK_PASSWORD: must be at least 32 characters in production');
-    }
   }
   if (p.sinch.callbackAllowedIps.some((ip) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(ip))) {
     problems.push('SINCH_CALLBACK_ALLOWED_IPS: a comma-separated list of IP addresses or CIDR ranges');

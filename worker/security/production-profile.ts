@@ -9,6 +9,7 @@ export const SECRET_VARIABLES = [
   'PHAXIO_API_SECRET',
   'PHAXIO_CALLBACK_TOKEN',
   'SINCH_WEBHOOK_SECRET',
+  'SINCH_CALLBACK_PASSWORD',
   'AGENT_TOKEN_SECRET',
 ] as const;
 export type SecretVariable = (typeof SECRET_VARIABLES)[number];
