@@ -36,7 +36,7 @@ async function fetchToken(s: TokenSource): Promise<Cached> {
   const lifetimeMs = Math.max(1, Number(body.expires_in ?? 3600)) * 1000;
   const now = Date.now();
   // Refresh 5 minutes early, or at 80% of a short lifetime.
-  return { token: body.access_token, refreshAt: now + Math.min(lifetimeMs - 300_000, lifetimeMs * 0.8), expiresAt: now + lifetimeMs };
+  return { token: body.access_token, refreshAt: now + (lifetimeMs > 600_000 ? lifetimeMs - 300_000 : lifetimeMs * 0.8), expiresAt: now + lifetimeMs };
 }
 
 export async function sinchToken(s: TokenSource): Promise<string> {
