@@ -139,7 +139,8 @@ export class JobLifecycle {
           wakeAt: opts.checkAt ?? new Date(now.getTime() + this.opts.policy.attemptTimeoutMs),
           updatedAt: now,
           ...(opts.agentId !== undefined ? { agentId: opts.agentId } : {}),
-          ...(opts.providerRef !== undefined ? { providerRef: opts.providerRef } : {}),
+          // The previous attempt's provider id must not match this attempt's late reports.
+          providerRef: opts.providerRef ?? null,
         })
         .where(and(eq(faxJobs.id, jobId), eq(faxJobs.status, 'queued'), due, this.leaseCondition(opts.lease)))
         .returning(),
