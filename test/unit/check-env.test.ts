@@ -110,6 +110,14 @@ describe('checkEnv', () => {
     expect(report.configProblems).not.toContain(expect.stringMatching(/^REQUIRE_API_KEY/));
   });
 
+  it('names what a routed cloud provider lacks (FAX_BACKEND or the fallback)', () => {
+    const report = checkEnv('ENVIRONMENT=development\nFAX_BACKEND=sip\nFAX_FALLBACK_BACKEND=sinch\nSINCH_PROJECT_ID=p\n');
+    expect(report.configProblems).toEqual(expect.arrayContaining(['SINCH_KEY_ID: required for the sinch backend', 'SINCH_CALLBACK_PASSWORD: required for the sinch backend']));
+    const prod = checkEnv({ ENVIRONMENT: 'production', FAX_BACKEND: 'phaxio', PHAXIO_VERIFY_SIGNATURE: 'false', PHAXIO_CALLBACK_TOKEN: 'short' });
+    expect(prod.productionProblems).toEqual(expect.arrayContaining(['PHAXIO_VERIFY_SIGNATURE: webhook signature verification must stay enabled in production', 'PHAXIO_CALLBACK_TOKEN: must be at least 32 characters']));
+    expect(prod.configProblems).toContain('PHAXIO_API_KEY: required for the phaxio backend');
+  });
+
   it('checks an already-parsed environment (no file traps)', () => {
     const report = checkEnv({ ENVIRONMENT: 'production', PUBLIC_API_URL: 'http://fax.example.org', UNRELATED: undefined });
     expect(report.fromFile).toBe(false);
