@@ -9,8 +9,8 @@ import { freePort } from '../../scripts/stack/embedded-postgres.ts';
 import { startLocalStack } from '../../scripts/stack/local-stack.ts';
 import { startWorkerProcess } from '../../scripts/stack/worker-process.ts';
 import { scanForPhi } from './phi-scan.ts';
-import { startFakePhaxio } from './providers/fake-phaxio.ts';
-import { startFakeSinch } from './providers/fake-sinch.ts';
+import { startFakePhaxio } from './fakes/fake-phaxio.ts';
+import { startFakeSinch } from './fakes/fake-sinch.ts';
 
 /** The cloud providers' fakes and the credentials the test worker has for them. */
 export const TEST_PROVIDERS = {

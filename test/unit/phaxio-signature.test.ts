@@ -2,6 +2,7 @@
 // Phaxio's documented recipe (test/fixtures/phaxio-signature-vectors.py, Python's hmac/hashlib),
 // including the classic mistakes (HMAC-SHA256 of the raw body, a URL without its trailing slash),
 // which must be rejected.
+import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +18,10 @@ interface Vector {
   signature: string;
   valid: boolean;
 }
+
+// Workers' crypto.subtle.timingSafeEqual (a Cloudflare extension) for this Node test.
+const subtle = crypto.subtle as unknown as { timingSafeEqual?: (a: ArrayBuffer, b: ArrayBuffer) => boolean };
+subtle.timingSafeEqual ??= (a, b) => timingSafeEqual(new Uint8Array(a), new Uint8Array(b));
 
 const vectors = JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/phaxio-signature-vectors.json', import.meta.url)), 'utf8')) as Vector[];
 const callback = (v: Vector) => ({
