@@ -1,8 +1,8 @@
 // Provider settings as the API shows them: keys routed to a provider (and refused for an unknown
 // backend), readiness per provider, and the Sinch source allow-list (its own worker).
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { api, json, uniqueOwner } from '../../support/api.ts';
-import { providers } from '../../support/provider-control.ts';
+import { api, faxForm, json, makePdf, uniqueOwner } from '../../support/api.ts';
+import { eventually, freshNumber, providers } from '../../support/provider-control.ts';
 import type { CustomWorker } from '../../support/custom-worker.ts';
 import { startWorker } from '../security/start-worker.ts';
 
@@ -58,4 +58,30 @@ describe('a deployment with a Sinch source allow-list and an unconfigured Phaxio
     expect(res.status).toBe(400);
     expect((await json(res)).error.code).toBe('backend_not_configured');
   });
+});
+
+describe('SIP first, Phaxio as the fallback', () => {
+  let worker: CustomWorker;
+  const admin = { authorization: 'Bearer custom-worker-admin-key-0123456789abcdef' };
+  beforeAll(async () => {
+    // Callbacks reach the suite's worker: it shares the database, so either worker applies them.
+    worker = await startWorker({ ...providers().vars, PUBLIC_API_URL: inject('workerUrl'), FAX_BACKEND: 'sip', FAX_FALLBACK_BACKEND: 'phaxio', FAX_FALLBACK_AFTER_MINUTES: '0' });
+  }, 120_000);
+  afterAll(() => worker?.stop());
+
+  it('sends a SIP job through Phaxio when no agent of its site is online, and the attempt says so', async () => {
+    const form = faxForm({ to: freshNumber(), file: await makePdf(1), filename: 'a.pdf' });
+    // A site no agent serves, so agents other tests left connected do not count.
+    form.set('site', `nowhere-${process.pid}-${Date.now()}`);
+    const res = await fetch(`${worker.url}/fax`, { method: 'POST', headers: admin, body: form });
+    expect(res.status).toBe(202);
+    const job = await json(res);
+    expect(job.backend).toBe('sip');
+    const done = await eventually(async () => {
+      const j = await json(await fetch(`${worker.url}/fax/${job.id}`, { headers: admin }));
+      return j.status === 'success' ? j : null;
+    }, 80_000, 'fallback delivery');
+    expect(done.attempts).toHaveLength(1);
+    expect(done.attempts[0]).toMatchObject({ backend: 'phaxio', result: 'success' });
+  }, 100_000);
 });
