@@ -3,7 +3,7 @@
 // provider's reports produced (attempts, events, audit) straight from the database.
 import { inject } from 'vitest';
 import pg from 'pg';
-import { createKey, uniqueOwner } from './api.ts';
+import { api, createKey, uniqueOwner } from './api.ts';
 
 export const providers = () => inject('providers');
 
@@ -46,4 +46,10 @@ export async function eventually<T>(fn: () => Promise<T | undefined | null | fal
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Maps a number to an owner (PUT /admin/inbound-numbers/:number). */
+export async function mapNumber(to: string, owner: string): Promise<void> {
+  const res = await api(`/admin/inbound-numbers/${encodeURIComponent(to)}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ owner }) });
+  if (res.status !== 200) throw new Error(`mapping ${owner}: ${res.status}`);
 }

@@ -4,7 +4,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { api, json, makePdf, sendFax, waitForStatus, workerUrl } from '../../support/api.ts';
-import { control, eventually, freshNumber, providerKey, providers, scenario, sql } from '../../support/provider-control.ts';
+import { control, eventually, freshNumber, mapNumber, providerKey, providers, scenario, sql } from '../../support/provider-control.ts';
 
 async function sendVia(to: string, headerText?: string) {
   const key = await providerKey('phaxio');
@@ -165,10 +165,6 @@ describe('Phaxio: callback security', () => {
 });
 
 describe('Phaxio: inbound', () => {
-  async function mapNumber(to: string, owner: string) {
-    const res = await api(`/admin/inbound-numbers/${encodeURIComponent(to)}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ owner }) });
-    expect(res.status).toBe(200);
-  }
 
   it('stores a received fax from the callback file once despite retried callbacks, for the mapped owner', async () => {
     const to = freshNumber();

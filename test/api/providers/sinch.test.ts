@@ -3,7 +3,7 @@
 // callback URL, JSON and multipart INCOMING_FAX, lost submits; credential and source checks.
 import { describe, expect, it } from 'vitest';
 import { api, json, makePdf, sendFax, waitForStatus, workerUrl } from '../../support/api.ts';
-import { control, eventually, freshNumber, providerKey, providers, scenario, sql } from '../../support/provider-control.ts';
+import { control, eventually, freshNumber, mapNumber, providerKey, providers, scenario, sql } from '../../support/provider-control.ts';
 
 async function sendVia(to: string) {
   const key = await providerKey('sinch');
@@ -98,10 +98,6 @@ describe('Sinch: callback security', () => {
 });
 
 describe('Sinch: inbound', () => {
-  async function mapNumber(to: string, owner: string) {
-    const res = await api(`/admin/inbound-numbers/${encodeURIComponent(to)}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ owner }) });
-    expect(res.status).toBe(200);
-  }
   const callbackUrl = () => {
     const u = new URL(`${workerUrl()}/callbacks/sinch`);
     u.username = providers().sinch.callbackUsername;
