@@ -35,6 +35,9 @@ import { inboundNumbers } from './routes/admin/inbound-numbers/index.ts';
 import { agentConnect } from './routes/agent/connect.ts';
 import { inboundUpload } from './routes/agent/inbound-upload.ts';
 import { phaxioCallback } from './routes/callbacks/phaxio.ts';
+import { webhookEndpoints } from './routes/webhooks/endpoints.ts';
+import { rotateWebhook } from './routes/webhooks/rotate.ts';
+import { webhookDeliveries } from './routes/webhooks/deliveries.ts';
 import { sinchCallback } from './routes/callbacks/sinch.ts';
 import { getInbound } from './routes/inbound/get.ts';
 import { listInbound } from './routes/inbound/list.ts';
@@ -51,6 +54,8 @@ export function createApp() {
   app.use('*', authenticate);
   app.use('*', rateLimitByKey);
   app.use('/admin/*', jsonBodyLimit);
+  app.use('/webhooks/*', jsonBodyLimit);
+  app.use('/webhooks', jsonBodyLimit);
 
   app.route('/health', health);
   app.route('/fax', sendFax);
@@ -76,6 +81,9 @@ export function createApp() {
   app.route('/agent', inboundUpload);
   app.route('/callbacks', phaxioCallback);
   app.route('/callbacks', sinchCallback);
+  app.route('/webhooks', webhookEndpoints);
+  app.route('/webhooks', rotateWebhook);
+  app.route('/webhooks', webhookDeliveries);
   app.notFound(notFoundOrMethodNotAllowed(app));
   return app;
 }

@@ -6,6 +6,7 @@ import type { Env } from './env.ts';
 import { productionProblems } from './security/production-profile.ts';
 import type { RetryPolicy } from './lifecycle/retry-policy.ts';
 import { parseProviderConfig, providerProblems, providerVariables, type ProviderConfig } from './providers/provider-config.ts';
+import { parseWebhookConfig, webhookVariables, type WebhookConfig } from './webhooks/webhook-config.ts';
 
 export const FAX_BACKENDS = ['sandbox', 'sip', 'phaxio', 'sinch'] as const;
 export type FaxBackendName = (typeof FAX_BACKENDS)[number];
@@ -89,6 +90,7 @@ const schema = z.object({
   INBOUND_RETENTION_DAYS: int(30, 1, 36500),
   ARTIFACT_RETENTION_DAYS: int(30, 1, 36500),
   ...providerVariables,
+  ...webhookVariables,
 });
 
 /**
@@ -148,6 +150,8 @@ export interface Config {
   retry: RetryPolicy;
   /** Phaxio, Sinch and the fallback route (worker/providers/provider-config.ts). */
   providers: ProviderConfig;
+  /** Client webhooks (worker/webhooks/). */
+  webhooks: WebhookConfig;
   /** Names of misconfigured variables with the reason; never the values. */
   problems: string[];
 }
@@ -253,6 +257,7 @@ export function parseConfig(raw: Record<string, unknown>): Config {
       attemptTimeoutMs: v.FAX_ATTEMPT_TIMEOUT_SECONDS * 1000,
     },
     providers: parseProviderConfig(v),
+    webhooks: parseWebhookConfig(v, v.ENVIRONMENT, problems),
     problems: [...new Set(problems)],
   };
 }

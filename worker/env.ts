@@ -3,6 +3,7 @@
 import type { JobScheduler } from './lifecycle/job-scheduler.ts';
 import type { RateLimiter } from './security/rate-limiter.ts';
 import type { AgentHub } from './agents/agent-hub.ts';
+import type { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
 
 export interface Env {
   ENVIRONMENT?: string;
@@ -67,7 +68,9 @@ export interface Env {
   SINCH_CALLBACK_ALLOWED_IPS?: string;
   FAX_FALLBACK_BACKEND?: string;
   FAX_FALLBACK_AFTER_MINUTES?: string;
+  WEBHOOK_RETRY_SCALE?: string;
   JOB_SCHEDULER: DurableObjectNamespace<JobScheduler>;
   AGENT_HUB: DurableObjectNamespace<AgentHub>;
+  WEBHOOK_DISPATCHER: DurableObjectNamespace<WebhookDispatcher>;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
 }

@@ -6,6 +6,7 @@ import { scheduled } from './scheduled.ts';
 export { JobScheduler } from './lifecycle/job-scheduler.ts';
 export { RateLimiter } from './security/rate-limiter.ts';
 export { AgentHub } from './agents/agent-hub.ts';
+export { WebhookDispatcher } from './webhooks/webhook-dispatcher.ts';
 
 const app = createApp();
 

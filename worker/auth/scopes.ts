@@ -1,5 +1,5 @@
 // API key scopes. A key holding `keys:manage` is an administrator: it sees every owner's resources.
-export const SCOPES = ['fax:send', 'fax:read', 'inbound:list', 'inbound:read', 'keys:manage', 'agents:manage'] as const;
+export const SCOPES = ['fax:send', 'fax:read', 'inbound:list', 'inbound:read', 'keys:manage', 'agents:manage', 'webhooks:manage'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export const ADMIN_SCOPE: Scope = 'keys:manage';

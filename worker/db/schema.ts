@@ -248,6 +248,8 @@ export const inboundFaxes = pgTable(
     fetchAttempts: integer('fetch_attempts').notNull().default(0),
     /** Pending documents: when the next download is due. */
     fetchNextAt: timestamp('fetch_next_at', { withTimezone: true, mode: 'date' }),
+    /** When `inbound.received` was fanned out to the owner's webhooks (worker/webhooks/fan-out.ts). */
+    webhooksDispatchedAt: timestamp('webhooks_dispatched_at', { withTimezone: true, mode: 'date' }),
     fromNumber: text('from_number'),
     toNumber: text('to_number'),
     pages: integer('pages'),
@@ -268,6 +270,70 @@ export const inboundFaxes = pgTable(
   ],
 );
 
+/** An owner's webhook endpoint. Signing secrets are stored encrypted (AES-GCM), never in clear. */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    owner: text('owner').notNull(),
+    url: text('url').notNull(),
+    /** Event types delivered; empty: all of them. */
+    eventTypes: text('event_types').array().notNull(),
+    description: text('description'),
+    enabled: boolean('enabled').notNull().default(true),
+    secretCiphertext: text('secret_ciphertext').notNull(),
+    /** After a rotation, the previous secret also signs until this time. */
+    previousSecretCiphertext: text('previous_secret_ciphertext'),
+    previousSecretExpiresAt: timestamp('previous_secret_expires_at', { withTimezone: true, mode: 'date' }),
+    /** Since when every delivery failed (null after a success); 5 days disables the endpoint. */
+    failingSince: timestamp('failing_since', { withTimezone: true, mode: 'date' }),
+    disabledReason: text('disabled_reason'),
+    createdBy: text('created_by').notNull(),
+    ...timestamps,
+  },
+  (t) => [index('webhook_endpoints_owner_idx').on(t.owner)],
+);
+
+/** One event for one endpoint: recorded once (unique per endpoint and event), sent at least once. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    endpointId: text('endpoint_id').notNull(),
+    owner: text('owner').notNull(),
+    /** What the delivery is of: 'fax_event:<id>', 'inbound:<id>', 'test:<id>'. */
+    eventKey: text('event_key').notNull(),
+    /** The Standard Webhooks `webhook-id`: the same on every retry. */
+    messageId: text('message_id').notNull(),
+    eventType: text('event_type').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    status: text('status').$type<'pending' | 'delivered' | 'failed'>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'date' }),
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true, mode: 'date' }),
+    responseStatus: integer('response_status'),
+    durationMs: integer('duration_ms'),
+    /** The receiver's answer, at most 1 KB; shown in the delivery log only, never logged. */
+    responseBody: text('response_body'),
+    lastError: text('last_error'),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true, mode: 'date' }),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow().$defaultFn(msNow),
+  },
+  (t) => [
+    uniqueIndex('webhook_deliveries_endpoint_event_uq').on(t.endpointId, t.eventKey),
+    index('webhook_deliveries_due_idx').on(t.endpointId, t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('webhook_deliveries_endpoint_created_idx').on(t.endpointId, t.createdAt.desc()),
+  ],
+);
+
+/** How far the webhook fan-out has read the lifecycle's outbox (fax_events.id). */
+export const webhookCursor = pgTable('webhook_cursor', {
+  name: text('name').primaryKey(),
+  lastId: bigint('last_id', { mode: 'number' }).notNull(),
+});
+
+export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type AgentRow = typeof agents.$inferSelect;
 export type AgentTokenRow = typeof agentTokens.$inferSelect;
 export type InboundFaxRow = typeof inboundFaxes.$inferSelect;

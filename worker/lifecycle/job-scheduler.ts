@@ -2,7 +2,7 @@
 // `wake_at` of any open job, and at least every SWEEP_HEARTBEAT_MS, forever. A database outage only
 // delays it (the alarm re-arms before any query), so a stranded job moves on within seconds of the
 // fault ending. Requests `kick()` it after committing a job; the cron trigger kicks it too. It also
-// fetches received faxes' PDFs still pending at their provider.
+// fetches received faxes' PDFs still pending at their provider, and fans the outbox out to webhooks.
 import { DurableObject } from 'cloudflare:workers';
 import { loadConfig } from '../config.ts';
 import { ObjectDatabase } from '../db/object-database.ts';
@@ -16,6 +16,8 @@ import { backendRouter } from '../backends/route-backend.ts';
 import { fetchDueDocuments } from '../providers/provider-inbound.ts';
 import { providerDownloader } from '../providers/registry.ts';
 import { documentStoreFor } from '../services/s3-document-store.ts';
+import { fanOutWebhooks } from '../webhooks/fan-out.ts';
+import { kickDispatchers } from '../webhooks/dispatcher-stub.ts';
 
 const SWEEP_HEARTBEAT_MS = 15_000;
 const RETRY_AFTER_FAILURE_MS = 5_000;
@@ -51,8 +53,11 @@ export class JobScheduler extends DurableObject<Env> {
         for (let i = 0; i < 5 && result.processed >= 100; i++) result = await sweep(deps);
         // Received faxes whose PDF is still to be fetched from their provider.
         const fetchAt = await fetchDueDocuments(db(), documentStoreFor(config), providerDownloader(config));
+        // Client webhooks: record the outbox's new events per endpoint, then wake those endpoints.
+        const fanned = await fanOutWebhooks(db());
+        await kickDispatchers(this.env, fanned.endpoints);
         const now = Date.now();
-        const wake = Math.min(result.nextWakeAt?.getTime() ?? Infinity, fetchAt?.getTime() ?? Infinity);
+        const wake = Math.min(result.nextWakeAt?.getTime() ?? Infinity, fetchAt?.getTime() ?? Infinity, fanned.more ? now : Infinity);
         const next = Math.min(wake, now + SWEEP_HEARTBEAT_MS);
         await this.ctx.storage.setAlarm(Math.max(next, now + MIN_DELAY_MS));
       });

@@ -14,6 +14,7 @@ import { ApiKeyRepository } from './api-keys.ts';
 import { DisabledAuditLog, PostgresAuditLog, type AuditLog } from './audit-log.ts';
 import type { DocumentStore } from './document-store.ts';
 import { FaxJobRepository } from './fax-jobs.ts';
+import { WebhookRepository } from './webhooks.ts';
 import { documentStoreFor } from './s3-document-store.ts';
 
 export interface Services {
@@ -22,6 +23,7 @@ export interface Services {
   inbound: InboundRepository;
   apiKeys: ApiKeyRepository;
   jobs: FaxJobRepository;
+  webhooks: WebhookRepository;
   /** The only writer of fax job status. */
   lifecycle: JobLifecycle;
   audit: AuditLog;
@@ -49,6 +51,7 @@ export function createServices(env: Env, config: Config): Services {
     inbound: new InboundRepository(db),
     apiKeys: new ApiKeyRepository(db),
     jobs: new FaxJobRepository(db),
+    webhooks: new WebhookRepository(db),
     lifecycle: createLifecycle(db, config, sessionDb),
     audit: config.auditEnabled ? new PostgresAuditLog(db) : new DisabledAuditLog(),
     documents: documentStoreFor(config),

@@ -11,6 +11,7 @@ const PARAM_VALUES: Record<string, string> = {
   id: 'abcdefghij012345',
   tokenId: 'abcdefghij012345',
   number: '%2B15555550100',
+  deliveryId: 'whd_abcdefghijklmnopqrstuvwx',
 };
 const FAX_ID = 'fax_abcdefghijklmnopqrstuvwx';
 
