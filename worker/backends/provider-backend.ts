@@ -21,12 +21,13 @@ const GIVE_UP_UNSUBMITTED_MS = 10 * 60_000;
 export class ProviderBackend implements FaxBackend {
   readonly name: string;
   private readonly api: ProviderApi;
-  private readonly documents: DocumentStore;
+  /** The job's document (the store itself is not kept: docs-s3-policy.test.ts follows its calls). */
+  private readonly readDocument: (job: FaxJobRow) => ReturnType<DocumentStore['get']>;
 
   constructor(api: ProviderApi, documents: DocumentStore) {
     this.api = api;
     this.name = api.name;
-    this.documents = documents;
+    this.readDocument = (job) => documents.get(job.documentKey);
   }
 
   async configured() {
@@ -45,7 +46,7 @@ export class ProviderBackend implements FaxBackend {
 
   /** Submits attempt `attempt` of `job`; an uncertain failure is reconciled by tag before a resend. */
   async submit(job: FaxJobRow, attempt: number, lifecycle: JobLifecycle): Promise<void> {
-    const doc = await this.documents.get(job.documentKey);
+    const doc = await this.readDocument(job);
     if (!doc) {
       await lifecycle.finishAttempt(job.id, { result: 'failed', reason: 'download_failed' }, { failureDetail: 'document no longer stored' });
       return;

@@ -29,7 +29,6 @@ export interface ReceivedReport {
 
 export interface InboundDeps {
   inbound: InboundRepository;
-  documents: DocumentStore;
   audit: AuditLog;
   config: Config;
 }
@@ -42,7 +41,7 @@ export async function inboundId(provider: string, ref: string): Promise<string> 
 
 const isPdf = (bytes: Uint8Array | null): bytes is Uint8Array => !!bytes && bytes.byteLength > 0 && detectDocumentType(bytes) === 'pdf';
 
-export async function receiveProviderFax(deps: InboundDeps, report: ReceivedReport): Promise<{ row: InboundFaxRow; created: boolean }> {
+export async function receiveProviderFax(documents: DocumentStore, deps: InboundDeps, report: ReceivedReport): Promise<{ row: InboundFaxRow; created: boolean }> {
   const id = await inboundId(report.provider, report.ref);
   const norm = (n: string | null) => {
     const r = n ? normalizeNumber(n, deps.config.defaultCountryCode) : null;
@@ -54,7 +53,7 @@ export async function receiveProviderFax(deps: InboundDeps, report: ReceivedRepo
   let stored: { documentSha256: string; documentBytes: number } | null = null;
   if (pdf) {
     const documentSha256 = await sha256Hex(pdf);
-    await deps.documents.put(documentKey, pdf, 'application/pdf', documentSha256);
+    await documents.put(documentKey, pdf, 'application/pdf', documentSha256);
     stored = { documentSha256, documentBytes: pdf.byteLength };
   }
   const now = new Date();

@@ -30,7 +30,7 @@ describe('POST /admin/api-keys (happy)', () => {
     expect(Number.isNaN(Date.parse(body.created_at))).toBe(false);
     // Nothing secret-derived besides the token itself.
     expect(Object.keys(body).sort()).toEqual(
-      ['created_at', 'created_by', 'expires_at', 'id', 'last_used_at', 'name', 'owner', 'prefix', 'previous_secret_expires_at', 'revoked_at', 'rotated_at', 'scopes', 'site', 'token'].sort(),
+      ['backend', 'created_at', 'created_by', 'expires_at', 'id', 'last_used_at', 'name', 'owner', 'prefix', 'previous_secret_expires_at', 'revoked_at', 'rotated_at', 'scopes', 'site', 'token'].sort(),
     );
   });
 

@@ -1,7 +1,7 @@
 // GET /admin/config — the effective configuration, sanitised: modes, limits, storage and backend
 // settings; secrets only as "set" / "not set". Needs keys:manage.
 import { describe, expect, inject, it } from 'vitest';
-import { adminKey, api, createKey, json } from '../../support/api.ts';
+import { adminKey, api, createKey, json, workerUrl } from '../../support/api.ts';
 
 /** The main test worker's PDF_TOKEN_SECRET (set in test/support/global-setup.ts, not exported there). */
 const MAIN_PDF_TOKEN_SECRET = 'test-pdf-token-secret-0123456789abcdef';
@@ -41,7 +41,7 @@ describe('GET /admin/config (happy)', () => {
         secret_access_key: 'set',
       },
       database: { url: 'set', ws_proxy: stack.DATABASE_WS_PROXY ? 'set (development only)' : 'not set' },
-      security: { enforce_https: false, public_api_url: null, cors_origins: [], pdf_token_secret: 'set', pdf_token_ttl_minutes: 60 },
+      security: { enforce_https: false, public_api_url: workerUrl(), cors_origins: [], pdf_token_secret: 'set', pdf_token_ttl_minutes: 60 },
       audit: { enabled: true, retention_days: 365 },
       documents: { page_size: 'letter', default_country_code: '1' },
       inbound: { enabled: true, via: 'sip_agents' },

@@ -28,7 +28,7 @@ export async function handleSent(c: Context<AppEnv>, report: SentReport, event: 
 export async function handleReceived(c: Context<AppEnv>, report: ReceivedReport): Promise<{ id: string; created: boolean }> {
   const services = c.get('services');
   const config = c.get('config');
-  const { row, created } = await receiveProviderFax({ inbound: services.inbound, documents: services.documents, audit: services.audit, config }, report);
+  const { row, created } = await receiveProviderFax(services.documents, { inbound: services.inbound, audit: services.audit, config }, report);
   if (row.documentStatus === 'pending') {
     // Durable as 'pending' already: fetch now, after the answer; the scheduler retries if this fails.
     c.executionCtx.waitUntil(
