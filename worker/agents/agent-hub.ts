@@ -137,8 +137,9 @@ export class AgentHub extends DurableObject<Env> {
         const { v: _v, type: _t, jobId, offerId, ...result } = msg;
         // The lifecycle records the change with its audit and event (or ignores a stale result).
         const done = await hub.jobs.complete(jobId, offerId, agentId, result);
-        // A retry waits in the queue: make sure the sweep comes back for it on time.
-        if (done?.status === 'queued' && done.wakeAt) await schedulerStub(this.env).kick(done.wakeAt.getTime()).catch(() => {});
+        // A retry waits in the queue: make sure the sweep comes back for it on time. Any change also
+        // has an outbox event for the owner's webhooks: the scheduler fans it out now.
+        if (done) await schedulerStub(this.env).kick().catch(() => {});
         // Acknowledge either way: a result the edge cannot apply (job canceled, lease lost) is final too.
         this.send(ws, { type: 'result_ack', jobId, offerId });
         await this.dispatch(hub);

@@ -4,8 +4,8 @@
 // log, redelivery and test events; and the security cases of the routes.
 import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { api, createKey, json, makePdf, sendFax, uniqueOwner, waitForStatus } from '../../support/api.ts';
-import { eventually } from '../../support/provider-control.ts';
+import { api, createKey, json, makePdf, sendFax, uniqueOwner, waitForStatus, workerUrl } from '../../support/api.ts';
+import { control, eventually, freshNumber, mapNumber } from '../../support/provider-control.ts';
 import { startReceiver, type Receiver } from '../../support/webhook-receiver.ts';
 
 let receiver: Receiver;
@@ -44,6 +44,28 @@ describe('webhook deliveries', () => {
     expect(events('fax.completed').filter((r) => JSON.parse(r.body).data.fax_id === job.id)).toHaveLength(1);
     // Subscribed to fax.completed only.
     expect(receiver.received.every((r) => JSON.parse(r.body).type === 'fax.completed')).toBe(true);
+  });
+
+  it('announces a received fax (inbound.received) once, with the number masked', async () => {
+    const { owner, endpoint } = await setup({ event_types: ['inbound.received'] });
+    const to = freshNumber();
+    await mapNumber(to, owner);
+    await control('phaxio', '/inbound', { to, from: '+12125550155', pages: 2, includeFile: true, callbackUrl: `${workerUrl()}/callbacks/phaxio`, duplicateCallbacks: 1 });
+    const got = await eventually(async () => events('inbound.received')[0], 30_000, 'inbound.received');
+    const event = new Webhook(endpoint.secret).verify(got.body, got.headers) as any;
+    expect(event.data).toMatchObject({ source: 'phaxio', pages: 2, to: `***${to.slice(-4)}` });
+    expect(got.body).not.toContain(to.slice(1));
+    await new Promise((r) => setTimeout(r, 800));
+    expect(events('inbound.received')).toHaveLength(1);
+  });
+
+  it('delivers fax.attempt_failed with next_attempt_at while a job waits to retry', async () => {
+    const { sender } = await setup({ event_types: ['fax.attempt_failed'] });
+    // Sandbox test number: busy, then delivered on the retry (docs/api.md, sandbox test numbers).
+    const job = await json(await sendFax(sender.token, { to: '+15555550196', file: await makePdf(1), filename: 'a.pdf' }));
+    const got = await eventually(async () => events('fax.attempt_failed').find((r) => JSON.parse(r.body).data.fax_id === job.id), 30_000, 'fax.attempt_failed');
+    expect(JSON.parse(got.body).data).toMatchObject({ status: 'queued', failure_reason: 'busy' });
+    expect(JSON.parse(got.body).data.next_attempt_at).toMatch(/Z$/);
   });
 
   it('retries failures on the schedule with the same webhook-id, and logs each attempt', async () => {

@@ -9,6 +9,7 @@ import { audit } from '../../lib/audit.ts';
 import { sha256Hex } from '../../lib/crypto.ts';
 import { log } from '../../lib/log.ts';
 import { readFileBytes } from '../../lib/read-file.ts';
+import { schedulerStub } from '../../lifecycle/scheduler-stub.ts';
 import { parseWith } from '../../lib/validate.ts';
 import { authenticateAgent } from '../../middleware/agent-auth.ts';
 import { detectDocumentType } from '../../documents/detect.ts';
@@ -58,6 +59,8 @@ export const inboundUpload = new Hono<AppEnv>().post(
     });
     if (created) {
       log('info', 'inbound fax stored', { inbound_id: row.id, to: to ? maskNumber(to) : null, pages: row.pages });
+      // The owner's webhooks hear of it from the scheduler's fan-out.
+      c.executionCtx.waitUntil(schedulerStub(c.env).kick().catch(() => undefined));
       await audit(c, { action: 'inbound.receive', resourceType: 'inbound_fax', resourceId: row.id, outcome: 'success', details: { agent_id: agent.id, to: to ? maskNumber(to) : null, pages: row.pages } });
     }
     return c.json({ id: row.id, stored: true, duplicate: !created }, created ? 201 : 200);

@@ -19,6 +19,8 @@ export async function handleSent(c: Context<AppEnv>, report: SentReport, event: 
   const services = c.get('services');
   const actor = { type: 'provider' as const, id: report.provider, requestId: c.get('requestId'), clientIp: clientIp(c) };
   const outcome = await applySentReport(services.db(), services.lifecycle, report, actor);
+  // The change's outbox event goes to the owner's webhooks (and a retry to the sweep) now.
+  if (outcome === 'applied') c.executionCtx.waitUntil(schedulerStub(c.env).kick().catch(() => undefined));
   if (outcome === 'unknown_fax') {
     await providerAudit(c, report.provider, { action: 'provider.callback', outcome: 'failure', details: { reason: 'unknown_fax', event } });
   }
@@ -29,12 +31,14 @@ export async function handleReceived(c: Context<AppEnv>, report: ReceivedReport)
   const services = c.get('services');
   const config = c.get('config');
   const { row, created } = await receiveProviderFax(services.documents, { inbound: services.inbound, audit: services.audit, config }, report);
+  if (created && row.documentStatus === 'stored') c.executionCtx.waitUntil(schedulerStub(c.env).kick().catch(() => undefined));
   if (row.documentStatus === 'pending') {
     // Durable as 'pending' already: fetch now, after the answer; the scheduler retries if this fails.
     c.executionCtx.waitUntil(
       (async () => {
         const stored = await fetchPendingDocument(services.db(), services.documents, providerDownloader(config), row);
-        if (!stored) await schedulerStub(c.env).kick(Date.now() + 5000);
+        // Stored: announce it to webhooks now; not yet: the scheduler retries the fetch.
+        await schedulerStub(c.env).kick(stored ? undefined : Date.now() + 5000);
       })().catch(() => log('warn', 'inbound document fetch not started', { inbound_id: row.id })),
     );
   }
