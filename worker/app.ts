@@ -36,6 +36,7 @@ import { agentConnect } from './routes/agent/connect.ts';
 import { inboundUpload } from './routes/agent/inbound-upload.ts';
 import { phaxioCallback } from './routes/callbacks/phaxio.ts';
 import { webhookEndpoints } from './routes/webhooks/endpoints.ts';
+import { mcpRoute, wellKnown } from './routes/mcp.ts';
 import { rotateWebhook } from './routes/webhooks/rotate.ts';
 import { webhookDeliveries } from './routes/webhooks/deliveries.ts';
 import { sinchCallback } from './routes/callbacks/sinch.ts';
@@ -84,6 +85,8 @@ export function createApp() {
   app.route('/webhooks', webhookEndpoints);
   app.route('/webhooks', rotateWebhook);
   app.route('/webhooks', webhookDeliveries);
+  app.route('/.well-known', wellKnown);
+  app.route('/mcp', mcpRoute(() => app));
   app.notFound(notFoundOrMethodNotAllowed(app));
   return app;
 }

@@ -14,6 +14,8 @@ import { authFailureLimiter } from './rate-limit.ts';
 export const PUBLIC_ROUTES: ReadonlyArray<{ method: string; path: string }> = [
   { method: 'GET', path: '/health' },
   { method: 'GET', path: '/health/ready' },
+  { method: 'GET', path: '/.well-known/oauth-protected-resource' },
+  { method: 'GET', path: '/.well-known/oauth-protected-resource/mcp' },
 ];
 
 /** Routes that may authenticate with their own short-lived signed token instead of a key. */
@@ -54,7 +56,9 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
       c.set('caller', anonymousAdmin());
       return next();
     }
-    throw new ApiError(401, 'missing_api_key', 'Send an API key in the Authorization: Bearer header or X-API-Key.');
+    // MCP clients find how to authenticate from the protected-resource metadata (RFC 9728).
+    const challenge = path === '/mcp' ? { 'WWW-Authenticate': `Bearer resource_metadata="${config.publicApiUrl ?? new URL(c.req.url).origin}/.well-known/oauth-protected-resource"` } : undefined;
+    throw new ApiError(401, 'missing_api_key', 'Send an API key in the Authorization: Bearer header or X-API-Key.', undefined, challenge);
   }
   const failures = authFailureLimiter(c);
   if (token === MALFORMED) {
