@@ -1,15 +1,22 @@
 // Helpers for API tests: an HTTP client bound to the running worker, key creation and fixtures.
 import { inject } from 'vitest';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { checkResponse } from './openapi-check.ts';
 
 export const workerUrl = () => inject('workerUrl');
 export const adminKey = () => inject('adminKey');
 
-export function api(path: string, init: RequestInit & { key?: string | null } = {}): Promise<Response> {
+export async function api(path: string, init: RequestInit & { key?: string | null } = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   const key = init.key === undefined ? adminKey() : init.key;
   if (key !== null && !headers.has('authorization') && !headers.has('x-api-key')) headers.set('authorization', `Bearer ${key}`);
-  return fetch(`${workerUrl()}${path}`, { ...init, headers });
+  const res = await fetch(`${workerUrl()}${path}`, { ...init, headers });
+  // Every response an API test sees is held to the OpenAPI contract (JSON bodies only).
+  if ((res.headers.get('content-type') ?? '').includes('application/json') && !path.startsWith('/mcp')) {
+    const body = await res.clone().json().catch(() => undefined);
+    if (body !== undefined) checkResponse(init.method ?? 'GET', path, res.status, body);
+  }
+  return res;
 }
 
 export async function json<T = any>(res: Response): Promise<T> {

@@ -16,6 +16,7 @@ export const PUBLIC_ROUTES: ReadonlyArray<{ method: string; path: string }> = [
   { method: 'GET', path: '/health/ready' },
   { method: 'GET', path: '/.well-known/oauth-protected-resource' },
   { method: 'GET', path: '/.well-known/oauth-protected-resource/mcp' },
+  { method: 'GET', path: '/openapi.json' },
 ];
 
 /** Routes that may authenticate with their own short-lived signed token instead of a key. */
