@@ -39,7 +39,7 @@ export const FaxAttempt = z
 
 export const FaxJob = z
   .object({
-    id: z.string().regex(/^fax_[a-z0-9]{24}$/),
+    id: z.string().startsWith('fax_').describe('Opaque id, fax_…'),
     status: z.enum(FAX_STATUSES),
     to: z.string().describe('E.164'),
     header_text: z.string().nullable(),
@@ -96,7 +96,7 @@ export const ApiKey = z
 
 export const InboundFax = z
   .object({
-    id: z.string().regex(/^inb_[a-f0-9]{24}$/),
+    id: z.string().startsWith('inb_').describe('Opaque id, inb_…'),
     owner: z.string().nullable(),
     from: z.string().nullable(),
     to: z.string().nullable(),
