@@ -50,9 +50,11 @@ function operation(op: Operation): Json {
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
   for (const [status, codes] of [...byStatus].sort((a, b) => a[0] - b[0])) {
+    // An example body of the first code (documentation, not an error this module sends).
+    const sample = { code: codes[0], message: '…', request_id: 'req_…' };
     responses[String(status)] = {
       description: `Error codes: ${codes.join(', ')}`,
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, example: { error: { code: codes[0], message: '…', request_id: 'req_…' } } } },
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, example: { error: sample } } },
     };
   }
   const security =
