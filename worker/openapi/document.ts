@@ -28,8 +28,34 @@ function schemaRef(schema: z.ZodType): Json {
   return inline;
 }
 
-function parameters(path: string): Json[] {
-  return [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+/** A request schema as the client sends it (io: input: defaults make fields optional; transforms are opaque). */
+function requestSchema(schema: z.ZodType): Json {
+  const out = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
+  delete out.$schema;
+  return out;
+}
+
+function jsonBody(schema: z.ZodType | undefined, example: unknown): Json {
+  const json = schema ? requestSchema(schema) : { type: 'object' };
+  const required = Array.isArray(json.required) && json.required.length > 0;
+  return { required, content: { 'application/json': { schema: json, ...(example ? { example } : {}) } } };
+}
+
+const IDEMPOTENCY_KEY = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description: 'Retries with the same key and body return the first job instead of sending twice (24 h).',
+  schema: { type: 'string', minLength: 1, maxLength: 255 },
+};
+
+function parameters(op: Operation): Json[] {
+  const path = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+  const headers = op.method === 'post' && (op.path === '/fax' || op.path === '/fax/{id}/resend') ? [IDEMPOTENCY_KEY] : [];
+  if (!op.query) return [...path, ...headers];
+  const { properties = {}, required = [] } = requestSchema(op.query) as { properties?: Record<string, Json>; required?: string[] };
+  const query = Object.entries(properties).map(([name, schema]) => ({ name, in: 'query', required: required.includes(name), schema }));
+  return [...path, ...query, ...headers];
 }
 
 function errorsOf(op: Operation): string[] {
@@ -61,16 +87,16 @@ function operation(op: Operation): Json {
     op.scope === null || op.scope === 'provider' ? [] : op.scope === 'agent' ? [{ agentToken: [] }] : [{ bearerAuth: [] }, { apiKeyHeader: [] }];
   const body: Json | undefined =
     op.body?.kind === 'multipart'
-      ? { required: true, content: { 'multipart/form-data': { schema: { type: 'object', required: op.body.required, properties: Object.fromEntries(Object.entries(op.body.fields).map(([k, d]) => [k, k === 'file' ? { type: 'string', contentMediaType: 'application/octet-stream', description: d } : { type: 'string', description: d }])) } } } }
+      ? { required: true, content: { 'multipart/form-data': { schema: { type: 'object', required: op.body.required, properties: op.body.fields } } } }
       : op.body?.kind === 'json'
-        ? { required: false, content: { 'application/json': { schema: op.body.schema ? schemaRef(op.body.schema) : { type: 'object' }, ...(op.body.example ? { example: op.body.example } : {}) } } }
+        ? jsonBody(op.body.schema, op.body.example)
         : undefined;
   return {
     operationId: `${op.method}${op.path.replace(/[{}]/g, '').replace(/[^a-zA-Z0-9]+(.)?/g, (_, ch: string | undefined) => (ch ?? '').toUpperCase())}`,
     summary: op.summary,
     tags: [op.tag],
     ...(op.scope && !['agent', 'provider', 'any'].includes(op.scope) ? { description: `Scope: \`${op.scope}\`.` } : {}),
-    ...(parameters(op.path).length ? { parameters: parameters(op.path) } : {}),
+    ...(parameters(op).length ? { parameters: parameters(op) } : {}),
     ...(body ? { requestBody: body } : {}),
     security,
     responses,

@@ -7,7 +7,7 @@ import { parseWith } from '../../lib/validate.ts';
 import { requireScope } from '../../middleware/require-scope.ts';
 import { listAuditEvents } from '../../services/audit-query.ts';
 
-const query = z.object({
+export const AuditQuery = z.object({
   action: z.string().max(100).optional(),
   actor_id: z.string().max(100).optional(),
   resource_id: z.string().max(100).optional(),
@@ -19,7 +19,7 @@ const query = z.object({
 });
 
 export const auditLog = new Hono<AppEnv>().get('/', requireScope('keys:manage'), async (c) => {
-  const q = parseWith(query, c.req.query());
+  const q = parseWith(AuditQuery, c.req.query());
   const rows = await listAuditEvents(c.get('services').db(), {
     action: q.action,
     actorId: q.actor_id,

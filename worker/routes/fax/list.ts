@@ -9,7 +9,7 @@ import { parseWith } from '../../lib/validate.ts';
 import { requireScope } from '../../middleware/require-scope.ts';
 import { presentFaxJob } from '../../views/fax-job.ts';
 
-const query = z.object({
+export const ListFaxQuery = z.object({
   status: z
     .string()
     .optional()
@@ -23,7 +23,7 @@ const query = z.object({
 });
 
 export const listFax = new Hono<AppEnv>().get('/', requireScope('fax:read'), async (c) => {
-  const q = parseWith(query, c.req.query());
+  const q = parseWith(ListFaxQuery, c.req.query());
   const caller = c.get('caller');
   const rows = await c.get('services').jobs.list({
     // Admin keys see every owner (optionally one); other keys only their own.

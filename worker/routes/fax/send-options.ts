@@ -5,8 +5,8 @@ import { ApiError } from '../../errors.ts';
 import type { CoverFields } from '../../documents/cover-page.ts';
 
 const MAX_SCHEDULE_MS = 30 * 24 * 3600_000;
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
-const COVER_LIMITS = { cover_to: 200, cover_from: 200, cover_subject: 200, cover_message: 3000 } as const;
+export const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+export const COVER_LIMITS = { cover_to: 200, cover_from: 200, cover_subject: 200, cover_message: 3000 } as const;
 
 export interface SendOptions {
   sendAt: Date | null;

@@ -19,7 +19,7 @@ import { readSendOptions } from './send-options.ts';
 /** Room for the multipart framing and the small text fields around the file. */
 const MULTIPART_OVERHEAD = 64 * 1024;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-const HEADER_TEXT_MAX = 100;
+export const HEADER_TEXT_MAX = 100;
 
 export const sendFax = new Hono<AppEnv>().post(
   '/',

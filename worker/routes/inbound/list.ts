@@ -8,7 +8,7 @@ import { parseWith } from '../../lib/validate.ts';
 import { requireScope } from '../../middleware/require-scope.ts';
 import { presentInboundFax } from '../../views/inbound-fax.ts';
 
-const query = z.object({
+export const ListInboundQuery = z.object({
   since: z.iso.datetime({ offset: true }).optional(),
   until: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(100).optional().default(20),
@@ -17,7 +17,7 @@ const query = z.object({
 });
 
 export const listInbound = new Hono<AppEnv>().get('/', requireScope('inbound:list'), async (c) => {
-  const q = parseWith(query, c.req.query());
+  const q = parseWith(ListInboundQuery, c.req.query());
   const caller = c.get('caller');
   const rows = await c.get('services').inbound.list({
     owner: caller.isAdmin ? q.owner : caller.owner,

@@ -14,12 +14,12 @@ import { presentDelivery } from '../../views/webhook.ts';
 import { kickDispatchers } from '../../webhooks/dispatcher-stub.ts';
 import { loadWebhook } from './load-webhook.ts';
 
-const query = z.object({ limit: z.coerce.number().int().min(1).max(100).optional().default(50), cursor: z.string().max(500).optional() });
+export const DeliveriesQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).optional().default(50), cursor: z.string().max(500).optional() });
 
 export const webhookDeliveries = new Hono<AppEnv>()
   .get('/:id/deliveries', requireScope('webhooks:manage'), async (c) => {
     const row = await loadWebhook(c, c.req.param('id'));
-    const q = parseWith(query, c.req.query());
+    const q = parseWith(DeliveriesQuery, c.req.query());
     const rows = await c.get('services').webhooks.deliveries(row.id, q.limit + 1, q.cursor ? decodeCursor(q.cursor) : undefined);
     const { page, nextCursor } = pageOf(rows, q.limit);
     return c.json({ data: page.map(presentDelivery), next_cursor: nextCursor });

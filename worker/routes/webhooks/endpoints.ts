@@ -23,8 +23,8 @@ const fields = {
   description: z.string().trim().max(200).regex(/^[^\u0000-\u001f]*$/, 'one line of text'),
   enabled: z.boolean(),
 };
-const createBody = z.object({ ...fields, event_types: eventTypes.optional().default([]), description: fields.description.optional(), enabled: fields.enabled.optional().default(true), owner: LABEL.optional() });
-const updateBody = z.object(fields).partial().refine((v) => Object.keys(v).length > 0, 'send at least one field');
+export const CreateWebhookRequest = z.object({ ...fields, event_types: eventTypes.optional().default([]), description: fields.description.optional(), enabled: fields.enabled.optional().default(true), owner: LABEL.optional() });
+export const UpdateWebhookRequest = z.object(fields).partial().refine((v) => Object.keys(v).length > 0, 'send at least one field');
 
 async function checkUrl(url: string, production: boolean): Promise<void> {
   const problem = await webhookUrlProblem(url, production);
@@ -33,7 +33,7 @@ async function checkUrl(url: string, production: boolean): Promise<void> {
 
 export const webhookEndpoints = new Hono<AppEnv>()
   .post('/', requireScope('webhooks:manage'), async (c) => {
-    const input = await readJson(c, createBody);
+    const input = await readJson(c, CreateWebhookRequest);
     const caller = c.get('caller');
     const config = c.get('config');
     if (input.owner && !caller.isAdmin && input.owner !== caller.owner) throw new ApiError(403, 'insufficient_scope', 'Only an admin key may create a webhook for another owner.', { required_scope: 'keys:manage' });
@@ -60,7 +60,7 @@ export const webhookEndpoints = new Hono<AppEnv>()
   .get('/:id', requireScope('webhooks:manage'), async (c) => c.json(presentWebhook(await loadWebhook(c, c.req.param('id')))))
   .patch('/:id', requireScope('webhooks:manage'), async (c) => {
     const row = await loadWebhook(c, c.req.param('id'));
-    const input = await readJson(c, updateBody);
+    const input = await readJson(c, UpdateWebhookRequest);
     if (input.url !== undefined) await checkUrl(input.url, c.get('config').environment === 'production');
     const updated = await c.get('services').webhooks.update(row.id, {
       ...(input.url !== undefined ? { url: input.url } : {}),

@@ -13,11 +13,11 @@ import { sealSecret } from '../../webhooks/secret-box.ts';
 import { newWebhookSecret } from '../../webhooks/signing.ts';
 import { loadWebhook } from './load-webhook.ts';
 
-const body = z.object({ grace_seconds: z.number().int().min(0).max(7 * 24 * 3600).optional().default(24 * 3600) });
+export const RotateWebhookRequest = z.object({ grace_seconds: z.number().int().min(0).max(7 * 24 * 3600).optional().default(24 * 3600) });
 
 export const rotateWebhook = new Hono<AppEnv>().post('/:id/rotate', requireScope('webhooks:manage'), async (c) => {
   const row = await loadWebhook(c, c.req.param('id'));
-  const { grace_seconds } = await readJson(c, body, { optional: true });
+  const { grace_seconds } = await readJson(c, RotateWebhookRequest, { optional: true });
   const secret = newWebhookSecret();
   const sealed = await sealSecret(c.get('config').pdfTokenSecret ?? '', secret);
   const rotated = await c.get('services').webhooks.rotate(row, sealed, new Date(Date.now() + grace_seconds * 1000));

@@ -9,14 +9,14 @@ import { requireScope } from '../../../middleware/require-scope.ts';
 import { presentAgent } from '../../../views/agent.ts';
 import { LABEL } from '../api-keys/create.ts';
 
-const body = z.object({
+export const CreateAgentRequest = z.object({
   name: LABEL,
   site: LABEL.optional(),
   max_channels: z.number().int().min(1).max(1000).optional().default(2),
 });
 
 export const createAgent = new Hono<AppEnv>().post('/', requireScope('agents:manage'), async (c) => {
-  const input = await readJson(c, body);
+  const input = await readJson(c, CreateAgentRequest);
   const { agents } = c.get('services');
   const created = await agents.create({ name: input.name, site: input.site ?? null, maxChannels: input.max_channels, createdBy: c.get('caller').id });
   await audit(c, { action: 'agent.create', resourceType: 'agent', resourceId: created.agent.id, outcome: 'success', details: { token_id: created.tokenId } });

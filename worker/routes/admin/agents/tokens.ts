@@ -10,7 +10,7 @@ import { audit } from '../../../lib/audit.ts';
 import { readJson } from '../../../lib/validate.ts';
 import { requireScope } from '../../../middleware/require-scope.ts';
 
-const body = z.object({ grace_hours: z.number().min(0).max(24 * 30).optional() });
+export const RotateAgentTokenRequest = z.object({ grace_hours: z.number().min(0).max(24 * 30).optional() });
 
 async function loadAgent(c: Context<AppEnv>) {
   const id = c.req.param('id') ?? '';
@@ -22,7 +22,7 @@ async function loadAgent(c: Context<AppEnv>) {
 export const agentTokens = new Hono<AppEnv>()
   .post('/:id/tokens', requireScope('agents:manage'), async (c) => {
     const agent = await loadAgent(c);
-    const input = await readJson(c, body, { optional: true });
+    const input = await readJson(c, RotateAgentTokenRequest, { optional: true });
     const graceMs = input.grace_hours !== undefined ? input.grace_hours * 3600_000 : c.get('config').agents.tokenGraceMs;
     const rotated = await c.get('services').agents.rotate(agent.id, graceMs, c.get('caller').id);
     const hub = c.env.AGENT_HUB.get(c.env.AGENT_HUB.idFromName(agent.id));

@@ -13,7 +13,7 @@ import { presentApiKey } from '../../../views/api-key.ts';
 
 export const LABEL = z.string().trim().min(1).max(100).regex(/^[\w .:@/-]+$/, 'letters, digits, spaces and . _ : @ / - only');
 
-const body = z.object({
+export const CreateApiKeyRequest = z.object({
   name: LABEL,
   owner: LABEL,
   scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length * 4),
@@ -24,7 +24,7 @@ const body = z.object({
 });
 
 export const createApiKey = new Hono<AppEnv>().post('/', requireScope('keys:manage'), async (c) => {
-  const input = await readJson(c, body);
+  const input = await readJson(c, CreateApiKeyRequest);
   const expiresAt = input.expires_at ? new Date(input.expires_at) : null;
   if (expiresAt && expiresAt.getTime() <= Date.now()) {
     throw new ApiError(400, 'invalid_request', 'expires_at must be in the future.', { problems: [{ field: 'expires_at', problem: 'in the past' }] });

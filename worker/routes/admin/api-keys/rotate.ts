@@ -11,11 +11,11 @@ import { requireScope } from '../../../middleware/require-scope.ts';
 import { presentApiKey } from '../../../views/api-key.ts';
 import { loadApiKey } from './load-key.ts';
 
-const body = z.object({ grace_seconds: z.number().int().min(0).max(7 * 24 * 3600).optional().default(0) });
+export const RotateApiKeyRequest = z.object({ grace_seconds: z.number().int().min(0).max(7 * 24 * 3600).optional().default(0) });
 
 export const rotateApiKey = new Hono<AppEnv>().post('/:id/rotate', requireScope('keys:manage'), async (c) => {
   const key = await loadApiKey(c, c.req.param('id'));
-  const { grace_seconds } = await readJson(c, body, { optional: true });
+  const { grace_seconds } = await readJson(c, RotateApiKeyRequest, { optional: true });
   if (key.revokedAt) throw new ApiError(409, 'already_revoked', 'A revoked key cannot be rotated.');
   if (key.expiresAt && key.expiresAt <= new Date()) throw new ApiError(409, 'key_expired', 'An expired key cannot be rotated; create a new key.');
   const rotated = await c.get('services').apiKeys.rotate(key.id, grace_seconds);

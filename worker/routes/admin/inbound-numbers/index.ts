@@ -10,7 +10,7 @@ import { requireScope } from '../../../middleware/require-scope.ts';
 import { maskNumber, normalizeNumber } from '../../../../shared/phone.ts';
 import { LABEL } from '../api-keys/create.ts';
 
-const body = z.object({ owner: LABEL });
+export const MapInboundNumberRequest = z.object({ owner: LABEL });
 
 function number(c: { req: { param(n: string): string | undefined } }, cc: string): string {
   // Hono has decoded the path parameter already: decoding again turned `%25` into a 500.
@@ -26,7 +26,7 @@ export const inboundNumbers = new Hono<AppEnv>()
   })
   .put('/:number', requireScope('keys:manage'), async (c) => {
     const n = number(c, c.get('config').defaultCountryCode);
-    const { owner } = await readJson(c, body);
+    const { owner } = await readJson(c, MapInboundNumberRequest);
     const row = await c.get('services').inbound.upsertNumber(n, owner, c.get('caller').id);
     await audit(c, { action: 'inbound_number.set', resourceType: 'inbound_number', resourceId: maskNumber(n), outcome: 'success', details: { owner } });
     return c.json({ number: row.number, owner: row.owner, updated_at: row.updatedAt.toISOString() });
