@@ -1,5 +1,5 @@
-// `npm test`'s prerequisites beyond Node.js: the programs the SIP agent's conversions and the README
-// walk-through test call. One line per missing program, saying how to install it; exit 1 if any is missing.
+// `npm test`'s prerequisites beyond Node.js: the programs the SIP agent's conversions, the README
+// walk-through test and the browser tests call. One line per missing program, saying how to install it; exit 1 if any is missing.
 import { spawnSync } from 'node:child_process';
 
 const REQUIRED: Array<{ command: string; args: string[]; what: string; debian: string; brew: string }> = [
@@ -7,6 +7,7 @@ const REQUIRED: Array<{ command: string; args: string[]; what: string; debian: s
   { command: 'tiff2pdf', args: ['-v'], what: 'libtiff-tools (received TIFF -> PDF)', debian: 'libtiff-tools', brew: 'libtiff' },
   { command: 'curl', args: ['--version'], what: 'curl (the README walk-through)', debian: 'curl', brew: 'curl' },
   { command: 'jq', args: ['--version'], what: 'jq (the README walk-through)', debian: 'jq', brew: 'jq' },
+  { command: process.env.CHROMIUM_PATH || 'chromium', args: ['--version'], what: 'Chromium (the browser tests of /docs and /console; or set CHROMIUM_PATH)', debian: 'chromium', brew: '--cask chromium' },
 ];
 
 /** The programs that cannot be started from PATH. */

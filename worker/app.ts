@@ -37,7 +37,8 @@ import { inboundUpload } from './routes/agent/inbound-upload.ts';
 import { phaxioCallback } from './routes/callbacks/phaxio.ts';
 import { webhookEndpoints } from './routes/webhooks/endpoints.ts';
 import { mcpRoute, wellKnown } from './routes/mcp.ts';
-import { openApi } from './routes/openapi.ts';
+import { apiReference, openApi } from './routes/openapi.ts';
+import { assets } from './routes/assets.ts';
 import { rotateWebhook } from './routes/webhooks/rotate.ts';
 import { webhookDeliveries } from './routes/webhooks/deliveries.ts';
 import { sinchCallback } from './routes/callbacks/sinch.ts';
@@ -88,6 +89,8 @@ export function createApp() {
   app.route('/webhooks', webhookDeliveries);
   app.route('/.well-known', wellKnown);
   app.route('/openapi.json', openApi);
+  app.route('/docs', apiReference);
+  app.route('/assets', assets);
   app.route('/mcp', mcpRoute(() => app));
   app.notFound(notFoundOrMethodNotAllowed(app));
   return app;

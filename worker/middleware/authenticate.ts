@@ -9,6 +9,7 @@ import { ApiError } from '../errors.ts';
 import { timingSafeEqualString } from '../lib/crypto.ts';
 import { audit } from '../lib/audit.ts';
 import { authFailureLimiter } from './rate-limit.ts';
+import { ASSET_PATHS } from '../static/asset-registry.ts';
 
 /** Routes reachable without a key. The route enumeration test holds every other route to a 401. */
 export const PUBLIC_ROUTES: ReadonlyArray<{ method: string; path: string }> = [
@@ -17,6 +18,8 @@ export const PUBLIC_ROUTES: ReadonlyArray<{ method: string; path: string }> = [
   { method: 'GET', path: '/.well-known/oauth-protected-resource' },
   { method: 'GET', path: '/.well-known/oauth-protected-resource/mcp' },
   { method: 'GET', path: '/openapi.json' },
+  { method: 'GET', path: '/docs' },
+  ...ASSET_PATHS.map((path) => ({ method: 'GET', path })),
 ];
 
 /** Routes that may authenticate with their own short-lived signed token instead of a key. */

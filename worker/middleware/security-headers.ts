@@ -18,12 +18,29 @@ const headers = secureHeaders({
   removePoweredBy: true,
 });
 
+/**
+ * The CSP of the worker's HTML pages (/docs, /console): this origin's scripts, styles, images and
+ * fetches only — no inline script or style, no third-party origin. JSON and PDFs keep default-src 'none'.
+ */
+export const PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
 export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.header('upgrade')?.toLowerCase() === 'websocket') return next();
   await headers(c, async () => {
     await next();
   });
   if (c.res.status === 101) return;
+  if ((c.res.headers.get('content-type') ?? '').startsWith('text/html')) c.res.headers.set('content-security-policy', PAGE_CSP);
   c.res.headers.set('cache-control', 'no-store, no-cache, must-revalidate');
   c.res.headers.set('pragma', 'no-cache');
   c.res.headers.set('expires', '0');

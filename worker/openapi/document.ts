@@ -68,7 +68,9 @@ function operation(op: Operation): Json {
   for (const [status, schema] of Object.entries(op.responses)) {
     if (schema === null) responses[status] = { description: status === '204' ? 'No content' : 'No body' };
     else if (schema === 'pdf') responses[status] = { description: 'The PDF', content: { 'application/pdf': { schema: { type: 'string', contentMediaType: 'application/pdf' } } } };
-    else responses[status] = { description: 'Success', content: { 'application/json': { schema: schemaRef(schema as z.ZodType) } } };
+    else if (schema === 'html') responses[status] = { description: 'The page', content: { 'text/html': { schema: { type: 'string' } } } };
+    else if (schema === 'asset') responses[status] = { description: 'The file', content: { 'text/css': { schema: { type: 'string' } }, 'text/javascript': { schema: { type: 'string' } } } };
+    else responses[status] = { description: 'Success', content: { 'application/json': { schema: schemaRef(schema) } } };
   }
   const byStatus = new Map<number, string[]>();
   for (const code of errorsOf(op)) {

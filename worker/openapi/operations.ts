@@ -15,6 +15,7 @@ import { CreateWebhookRequest, UpdateWebhookRequest } from '../routes/webhooks/e
 import { RotateWebhookRequest } from '../routes/webhooks/rotate.ts';
 import { HEADER_TEXT_MAX } from '../routes/fax/send.ts';
 import { COVER_LIMITS, RFC3339 } from '../routes/fax/send-options.ts';
+import { ASSET_PATHS } from '../static/asset-registry.ts';
 import * as S from './schemas.ts';
 
 type Body = { kind: 'json'; schema?: z.ZodType; example?: unknown } | { kind: 'multipart'; fields: Record<string, Record<string, unknown>>; required: string[] };
@@ -29,8 +30,8 @@ export interface Operation {
   body?: Body;
   /** The zod schema the route parses its query string with. */
   query?: z.ZodObject;
-  /** Success responses: a schema, 'pdf', or null for no body. */
-  responses: Record<number, z.ZodType | 'pdf' | 'html' | null>;
+  /** Success responses: a schema, 'pdf', 'html', 'asset' (CSS or JS), or null for no body. */
+  responses: Record<number, z.ZodType | 'pdf' | 'html' | 'asset' | null>;
   errors: string[];
 }
 
@@ -93,6 +94,8 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/mcp', summary: 'MCP server stream (stateless: 405)', tag: 'MCP', scope: 'any', responses: { 405: null }, errors: ['origin_not_allowed'] },
   { method: 'delete', path: '/mcp', summary: 'MCP session end (stateless: 405)', tag: 'MCP', scope: 'any', responses: { 405: null }, errors: ['origin_not_allowed'] },
   { method: 'get', path: '/openapi.json', summary: 'This document', tag: 'Meta', scope: null, responses: { 200: S.Loose }, errors: [] },
+  { method: 'get', path: '/docs', summary: 'This document as an interactive reference (HTML)', tag: 'Meta', scope: null, responses: { 200: 'html' }, errors: [] },
+  ...ASSET_PATHS.map((path): Operation => ({ method: 'get', path, summary: 'Static asset of the HTML pages', tag: 'Meta', scope: null, responses: { 200: 'asset' }, errors: [] })),
 ];
 
 export const COMMON_ERRORS = { key: AUTH, always: ['internal_error', 'not_found', 'method_not_allowed', 'https_required'] };

@@ -57,7 +57,7 @@ describe('route enumeration', () => {
   });
 
   it('has exactly the expected public allow-list (growing it must be deliberate)', () => {
-    expect([...PUBLIC_ROUTES].map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /.well-known/oauth-protected-resource', 'GET /.well-known/oauth-protected-resource/mcp', 'GET /health', 'GET /health/ready', 'GET /openapi.json']);
+    expect([...PUBLIC_ROUTES].map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /.well-known/oauth-protected-resource', 'GET /.well-known/oauth-protected-resource/mcp', 'GET /assets/faxbot.css', 'GET /assets/reference.js', 'GET /docs', 'GET /health', 'GET /health/ready', 'GET /openapi.json']);
   });
 
   it('every public route is a registered route', () => {
