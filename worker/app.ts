@@ -39,6 +39,7 @@ import { webhookEndpoints } from './routes/webhooks/endpoints.ts';
 import { mcpRoute, wellKnown } from './routes/mcp.ts';
 import { apiReference, openApi } from './routes/openapi.ts';
 import { assets } from './routes/assets.ts';
+import { consoleRoute } from './routes/console.ts';
 import { rotateWebhook } from './routes/webhooks/rotate.ts';
 import { webhookDeliveries } from './routes/webhooks/deliveries.ts';
 import { sinchCallback } from './routes/callbacks/sinch.ts';
@@ -92,6 +93,7 @@ export function createApp() {
   app.route('/docs', apiReference);
   app.route('/assets', assets);
   app.route('/mcp', mcpRoute(() => app));
+  app.route('/console', consoleRoute(() => app));
   app.notFound(notFoundOrMethodNotAllowed(app));
   return app;
 }

@@ -89,6 +89,8 @@ const schema = z.object({
   FAX_ATTEMPT_TIMEOUT_SECONDS: int(1800, 10, 86_400),
   INBOUND_RETENTION_DAYS: int(30, 1, 36500),
   ARTIFACT_RETENTION_DAYS: int(30, 1, 36500),
+  CONSOLE_IDLE_MINUTES: int(15, 1, 24 * 60),
+  CONSOLE_SESSION_HOURS: int(8, 1, 24 * 7),
   ...providerVariables,
   ...webhookVariables,
 });
@@ -152,6 +154,8 @@ export interface Config {
   providers: ProviderConfig;
   /** Client webhooks (worker/webhooks/). */
   webhooks: WebhookConfig;
+  /** The admin console's sessions (worker/console/). */
+  console: { idleMs: number; maxAgeMs: number };
   /** Names of misconfigured variables with the reason; never the values. */
   problems: string[];
 }
@@ -258,6 +262,7 @@ export function parseConfig(raw: Record<string, unknown>): Config {
     },
     providers: parseProviderConfig(v),
     webhooks: parseWebhookConfig(v, v.ENVIRONMENT, problems),
+    console: { idleMs: v.CONSOLE_IDLE_MINUTES * 60_000, maxAgeMs: v.CONSOLE_SESSION_HOURS * 3600_000 },
     problems: [...new Set(problems)],
   };
 }

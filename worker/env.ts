@@ -69,6 +69,8 @@ export interface Env {
   FAX_FALLBACK_BACKEND?: string;
   FAX_FALLBACK_AFTER_MINUTES?: string;
   WEBHOOK_RETRY_SCALE?: string;
+  CONSOLE_IDLE_MINUTES?: string;
+  CONSOLE_SESSION_HOURS?: string;
   JOB_SCHEDULER: DurableObjectNamespace<JobScheduler>;
   AGENT_HUB: DurableObjectNamespace<AgentHub>;
   WEBHOOK_DISPATCHER: DurableObjectNamespace<WebhookDispatcher>;

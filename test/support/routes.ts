@@ -19,3 +19,15 @@ export function registeredRoutes(): RegisteredRoute[] {
   }
   return out;
 }
+
+/** The API's routes: every registered route but the admin console's pages (/console, its own auth). */
+export function apiRoutes(): RegisteredRoute[] {
+  return registeredRoutes().filter((r) => !isConsole(r.path));
+}
+
+/** The admin console's pages and forms. */
+export function consoleRoutes(): RegisteredRoute[] {
+  return registeredRoutes().filter((r) => isConsole(r.path));
+}
+
+const isConsole = (path: string) => path === '/console' || path.startsWith('/console/');

@@ -342,3 +342,19 @@ export type FaxJobRow = typeof faxJobs.$inferSelect;
 export type FaxAttemptRow = typeof faxAttempts.$inferSelect;
 export type FaxEventRow = typeof faxEvents.$inferSelect;
 export type AuditEventRow = typeof auditEvents.$inferSelect;
+
+/**
+ * Admin console sessions (worker/console/): the cookie holds a random token; only its SHA-256 is
+ * stored. A session acts with the API key it was opened with (re-checked on every request), ends
+ * after CONSOLE_IDLE_MINUTES without a request or CONSOLE_SESSION_HOURS in all, or at sign-out.
+ */
+export const consoleSessions = pgTable('console_sessions', {
+  id: text('id').primaryKey(),
+  tokenHash: text('token_hash').notNull().unique(),
+  /** The API key's id, or 'bootstrap' for BOOTSTRAP_API_KEY. */
+  keyId: text('key_id').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow().$defaultFn(msNow),
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  endedAt: timestamp('ended_at', { withTimezone: true, mode: 'date' }),
+});

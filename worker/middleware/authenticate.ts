@@ -10,6 +10,8 @@ import { timingSafeEqualString } from '../lib/crypto.ts';
 import { audit } from '../lib/audit.ts';
 import { authFailureLimiter } from './rate-limit.ts';
 import { ASSET_PATHS } from '../static/asset-registry.ts';
+import { internalCaller } from '../console/internal-call.ts';
+import type { ApiKeyRow } from '../db/schema.ts';
 
 /** Routes reachable without a key. The route enumeration test holds every other route to a 401. */
 export const PUBLIC_ROUTES: ReadonlyArray<{ method: string; path: string }> = [
@@ -27,6 +29,9 @@ const SIGNED_TOKEN_ROUTE = /^\/(fax|inbound)\/[^/]+\/pdf$/;
 
 /** Routes for on-prem agents: they authenticate with agent tokens (middleware/agent-auth.ts). */
 export const AGENT_ROUTE_PREFIX = '/agent/';
+
+/** The admin console: signed in with a session cookie, not a key (worker/console/). */
+export const CONSOLE_PREFIX = '/console';
 
 /** Cloud providers' callbacks: verified by their own signature or credentials (routes/callbacks/). */
 export const PROVIDER_CALLBACK_PREFIX = '/callbacks/';
@@ -50,6 +55,14 @@ export function presentedKey(header: (name: string) => string | undefined): stri
 
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const { method, path } = c.req;
+  // The console's own requests to the API (console/internal-call.ts) carry their session's caller.
+  const internal = internalCaller(c.req.raw);
+  if (internal) {
+    c.set('caller', internal);
+    return next();
+  }
+  // The console authenticates with its session cookie (console/session.ts).
+  if (path === CONSOLE_PREFIX || path.startsWith(`${CONSOLE_PREFIX}/`)) return next();
   if (PUBLIC_ROUTES.some((r) => r.path === path && (r.method === method || method === 'HEAD'))) return next();
   if (path.startsWith(AGENT_ROUTE_PREFIX) || path.startsWith(PROVIDER_CALLBACK_PREFIX)) return next();
   const config = c.get('config');
@@ -90,7 +103,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
 async function resolveCaller(c: Parameters<Parameters<typeof createMiddleware<AppEnv>>[0]>[0], token: string): Promise<Caller | null> {
   const { bootstrapApiKey } = c.get('config');
   if (bootstrapApiKey && (await timingSafeEqualString(token, bootstrapApiKey))) {
-    return { kind: 'bootstrap', id: 'bootstrap', owner: 'admin', scopes: new Set(SCOPES), isAdmin: true };
+    return bootstrapCaller();
   }
   const { apiKeys } = c.get('services');
   const row = await apiKeys.verify(token);
@@ -98,8 +111,17 @@ async function resolveCaller(c: Parameters<Parameters<typeof createMiddleware<Ap
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
     c.executionCtx.waitUntil(apiKeys.touch(row.id).catch(() => {}));
   }
+  return callerFromKey(row);
+}
+
+/** The caller an API key row acts as (also the console's, for the key its session was opened with). */
+export function callerFromKey(row: ApiKeyRow): Caller {
   const scopes = new Set(row.scopes.filter((s): s is (typeof SCOPES)[number] => (SCOPES as readonly string[]).includes(s)));
   return { kind: 'api_key', id: row.id, owner: row.owner, site: row.site, backend: row.backend, scopes, isAdmin: scopes.has('keys:manage') };
+}
+
+export function bootstrapCaller(): Caller {
+  return { kind: 'bootstrap', id: 'bootstrap', owner: 'admin', scopes: new Set(SCOPES), isAdmin: true };
 }
 
 function anonymousAdmin(): Caller {

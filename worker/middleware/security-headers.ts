@@ -4,6 +4,7 @@
 import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from '../context.ts';
+import { FRAMEABLE } from '../console/documents.ts';
 
 const headers = secureHeaders({
   strictTransportSecurity: 'max-age=31536000; includeSubDomains; preload',
@@ -40,7 +41,18 @@ export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
     await next();
   });
   if (c.res.status === 101) return;
-  if ((c.res.headers.get('content-type') ?? '').startsWith('text/html')) c.res.headers.set('content-security-policy', PAGE_CSP);
+  if ((c.res.headers.get('content-type') ?? '').startsWith('text/html')) {
+    c.res.headers.set('content-security-policy', PAGE_CSP);
+    // The console's forms are checked against their Origin, which browsers send as "null" under
+    // no-referrer; same-origin still sends nothing to any other origin.
+    if (c.req.path.startsWith('/console')) c.res.headers.set('referrer-policy', 'same-origin');
+  }
+  // A console document (console/documents.ts) may be framed by this origin's own pages only.
+  if (c.res.headers.has(FRAMEABLE) && c.req.path.startsWith('/console/')) {
+    c.res.headers.delete(FRAMEABLE);
+    c.res.headers.set('x-frame-options', 'SAMEORIGIN');
+    c.res.headers.set('content-security-policy', "default-src 'none'; frame-ancestors 'self'");
+  }
   c.res.headers.set('cache-control', 'no-store, no-cache, must-revalidate');
   c.res.headers.set('pragma', 'no-cache');
   c.res.headers.set('expires', '0');

@@ -91,6 +91,7 @@ export function referencePage(doc: Json): Fragment {
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Faxbot API reference</title>
+  <link rel="icon" href="data:,">
   <link rel="stylesheet" href="/assets/faxbot.css">
   <script src="/assets/reference.js" defer></script>
 </head>

@@ -2,7 +2,7 @@
 // revoke, and verification of a presented token (constant-time).
 import { and, asc, eq, gt, gte, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { agents, agentTokens, faxJobs, type AgentRow, type AgentTokenRow } from '../db/schema.ts';
+import { agents, agentTokens, faxAttempts, faxJobs, type AgentRow, type AgentTokenRow } from '../db/schema.ts';
 import { issueAgentToken, parseAgentToken } from '../agents/agent-token.ts';
 import { randomId, sha256Hex, timingSafeEqualString } from '../lib/crypto.ts';
 
@@ -37,6 +37,16 @@ export class AgentRepository {
   async findById(id: string): Promise<AgentRow | null> {
     const rows = await this.db().select().from(agents).where(eq(agents.id, id)).limit(1);
     return rows[0] ?? null;
+  }
+
+  /** Calls in flight per agent: attempts it started that have not ended. */
+  async callsInFlight(): Promise<Map<string, number>> {
+    const rows = await this.db()
+      .select({ agentId: faxAttempts.agentId, n: sql<number>`count(*)::int` })
+      .from(faxAttempts)
+      .where(and(isNull(faxAttempts.endedAt), sql`${faxAttempts.agentId} is not null`))
+      .groupBy(faxAttempts.agentId);
+    return new Map(rows.map((r) => [r.agentId!, Number(r.n)]));
   }
 
   async list(): Promise<AgentRow[]> {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { describe, expect, it } from 'vitest';
-import { registeredRoutes } from '../../support/routes.ts';
+import { apiRoutes } from '../../support/routes.ts';
 import { ERROR_STATUS } from '../../../worker/openapi/error-status.ts';
 import { COMMON_ERRORS, OPERATIONS } from '../../../worker/openapi/operations.ts';
 import { workerUrl } from '../../support/api.ts';
@@ -27,7 +27,7 @@ describe('GET /openapi.json', () => {
   it('documents every route the app registers, and nothing it does not', async () => {
     const doc = await fetchDoc();
     const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
-    const registered = registeredRoutes().map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
+    const registered = apiRoutes().map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
     expect([...documented].sort()).toEqual([...registered].sort());
   });
 

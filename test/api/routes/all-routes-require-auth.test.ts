@@ -1,8 +1,8 @@
-// Every route the app registers must answer 401 `missing_api_key` without a key, except the
-// explicit public allow-list. The routes are read from the real Hono app, so a new route is held
+// Every API route the app registers must answer 401 `missing_api_key` without a key, except the
+// explicit public allow-list (the console's pages need a session instead: console/console-session.test.ts). The routes are read from the real Hono app, so a new route is held
 // to this rule the moment it is registered.
 import { describe, expect, it } from 'vitest';
-import { registeredRoutes } from '../../support/routes.ts';
+import { apiRoutes } from '../../support/routes.ts';
 import { AGENT_ROUTE_PREFIX, PROVIDER_CALLBACK_PREFIX, PUBLIC_ROUTES } from '../../../worker/middleware/authenticate.ts';
 import { api, json } from '../../support/api.ts';
 
@@ -24,7 +24,7 @@ function concretePath(path: string): string {
   });
 }
 
-const routes = registeredRoutes();
+const routes = apiRoutes();
 
 const isPublic = (r: { method: string; path: string }) => PUBLIC_ROUTES.some((p) => p.method === r.method && p.path === r.path);
 const protectedRoutes = routes.filter((r) => !isPublic(r));
@@ -57,7 +57,7 @@ describe('route enumeration', () => {
   });
 
   it('has exactly the expected public allow-list (growing it must be deliberate)', () => {
-    expect([...PUBLIC_ROUTES].map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /.well-known/oauth-protected-resource', 'GET /.well-known/oauth-protected-resource/mcp', 'GET /assets/faxbot.css', 'GET /assets/reference.js', 'GET /docs', 'GET /health', 'GET /health/ready', 'GET /openapi.json']);
+    expect([...PUBLIC_ROUTES].map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /.well-known/oauth-protected-resource', 'GET /.well-known/oauth-protected-resource/mcp', 'GET /assets/console.js', 'GET /assets/faxbot.css', 'GET /assets/reference.js', 'GET /docs', 'GET /health', 'GET /health/ready', 'GET /openapi.json']);
   });
 
   it('every public route is a registered route', () => {
