@@ -15,9 +15,10 @@ describe('scripts/check-prerequisites.ts (npm pretest)', () => {
     }).catch((e) => e);
     expect(failed.code).toBe(1);
     const lines = String(failed.stderr).trim().split('\n');
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(6);
     expect(lines[0]).toMatch(/^missing gs: Ghostscript .*`sudo apt-get install ghostscript`/);
     expect(lines[1]).toMatch(/^missing tiff2pdf: .*libtiff-tools/);
-    expect(lines[4]).toBe('npm test needs them: sudo apt-get install ghostscript libtiff-tools curl jq');
+    expect(lines[4]).toMatch(/^missing chromium: Chromium .*`sudo apt-get install chromium`/);
+    expect(lines[5]).toBe('npm test needs them: sudo apt-get install ghostscript libtiff-tools curl jq chromium');
   });
 });

@@ -51,7 +51,7 @@ describe('admin console in Chromium', () => {
     expect(cookies).toHaveLength(1);
     expect(cookies[0]).toMatchObject({ name: 'faxbot_console', httpOnly: true, secure: true, sameSite: 'Strict', path: '/console' });
     expect(cookies[0]!.value).not.toContain(adminKey());
-    const storage = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+    const storage = await page.evaluate<string>('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })');
     expect(storage).toBe('{}{}');
     expectClean(problems);
   });
@@ -119,7 +119,7 @@ describe('admin console in Chromium', () => {
     const agent = await createTestAgent({ name: 'inbox agent' });
     const up = await uploadInbound(agent.token, { uniqueid: `console-${Date.now()}`, from: '+15555550143', to: '+15555550144', pages: 1 });
     expect([200, 201]).toContain(up.status);
-    const inbound = await up.json();
+    const inbound = (await up.json()) as { id: string };
     await page.getByRole('link', { name: 'Inbox' }).click();
     const row = page.locator(`tr[data-inbound="${inbound.id}"]`);
     await row.waitFor();
