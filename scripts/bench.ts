@@ -7,6 +7,7 @@
 //     real agent process (offer over the WebSocket, journal, download, Ghostscript, dial grant, AMI).
 // BENCH_DATABASE_URL uses a real PostgreSQL server instead of embedded PGlite; BENCH_WORKER_LOGS=1
 // shows the worker's log lines.
+import { createScratchDatabase } from './bench/scratch-database.ts';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -37,9 +38,19 @@ function stats(samples: number[]) {
 const fmt = (x: number) => x.toFixed(1);
 
 async function main() {
+  // PostgreSQL rows run on a database of their own, created for this run and dropped after it.
+  const scratch = process.env.BENCH_DATABASE_URL ? await createScratchDatabase(process.env.BENCH_DATABASE_URL) : undefined;
+  try {
+    await run(scratch?.url);
+  } finally {
+    await scratch?.drop();
+  }
+}
+
+async function run(pgUrl: string | undefined) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'faxbot-bench-'));
   const load = os.loadavg().map((x) => x.toFixed(2)).join(' / ');
-  const databases = [{ name: 'PGlite' }, ...(process.env.BENCH_DATABASE_URL ? [{ name: 'PostgreSQL', url: process.env.BENCH_DATABASE_URL }] : [])];
+  const databases = [{ name: 'PGlite' }, ...(pgUrl ? [{ name: 'PostgreSQL', url: pgUrl }] : [])];
   const throughput = process.env.BENCH_SKIP_THROUGHPUT
     ? { rows: [], pinned: false }
     : await benchThroughput({ dir, adminKey: ADMIN, pdf: await onePagePdf(), databases, rounds: ROUNDS, requests: REQUESTS });
@@ -48,7 +59,7 @@ async function main() {
   const memoryN = 40;
   const memory = await benchUploadMemory({ sizesMb: [1, 5, 10], n: memoryN });
   const workerdSection = workerCpuSection(workerdRuns) + memorySection(formatUploadMemory(memory, memoryN));
-  const stack = await startLocalStack({ dataDir: dir, databaseUrl: process.env.BENCH_DATABASE_URL, ephemeral: true });
+  const stack = await startLocalStack({ dataDir: dir, databaseUrl: pgUrl, ephemeral: true });
   const worker = await startWorkerdProcess({
     dir: path.join(dir, 'workerd'),
     inheritOutput: !!process.env.BENCH_WORKER_LOGS,
@@ -229,7 +240,7 @@ const KEPT_MARKER = '<!-- Everything below this line is kept by npm run bench: c
 function report(r: Record<'ceiling' | 'send' | 'get' | 'sip', ReturnType<typeof stats>>, accept: AcceptBench, sections = '') {
   const extra = (accept.lifecycleMs - accept.previousMs) / accept.roundTripMs;
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  const db = process.env.BENCH_DATABASE_URL ? 'PostgreSQL server (BENCH_DATABASE_URL)' : 'embedded PGlite';
+  const db = process.env.BENCH_DATABASE_URL ? 'PostgreSQL server (BENCH_DATABASE_URL, a database created for the run and dropped after it)' : 'embedded PGlite';
   const row = (name: string, s: ReturnType<typeof stats>) => `| ${name} | ${s.n} | ${fmt(s.p50)} | ${fmt(s.p95)} | ${fmt(s.p99)} | ${fmt(s.max)} |`;
   const text = `# Benchmarks
 

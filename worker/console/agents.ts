@@ -5,6 +5,7 @@ import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
 import { apiError, csrfField, errorPage, page, when, type Fragment } from './layout.ts';
 import { secretNotice } from './secret-notice.ts';
+import { field } from './form-fields.ts';
 import type { ConsoleEnv } from './session.ts';
 
 async function agentsPage(c: Context<ConsoleEnv>, top: Fragment = '') {
@@ -42,23 +43,19 @@ async function agentsPage(c: Context<ConsoleEnv>, top: Fragment = '') {
   return page(c, { title: 'Agents', active: '/console/agents', body });
 }
 
-const text = (f: FormData, name: string) => {
-  const v = f.get(name);
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
-};
 
 export const agentsPages = new Hono<ConsoleEnv>()
   .get('/agents', (c) => agentsPage(c))
   .post('/agents', async (c) => {
     const f = await c.req.formData();
-    const channels = text(f, 'max_channels');
-    const answer = await c.get('api')('POST', '/admin/agents', { name: text(f, 'name'), site: text(f, 'site'), max_channels: channels ? Number(channels) : undefined });
+    const channels = field(f, 'max_channels');
+    const answer = await c.get('api')('POST', '/admin/agents', { name: field(f, 'name'), site: field(f, 'site'), max_channels: channels ? Number(channels) : undefined });
     if (!answer.ok) return c.status(answer.status as 400), agentsPage(c, apiError(answer));
     return agentsPage(c, secretNotice(`Token of the new agent “${answer.body.name}”`, answer.body.token, html`<p>Put it in the agent's configuration (<code>AGENT_TOKEN</code> or <code>AGENT_TOKEN_FILE</code>).</p>`));
   })
   .post('/agents/:id/tokens', async (c) => {
     const f = await c.req.formData();
-    const answer = await c.get('api')('POST', `/admin/agents/${encodeURIComponent(c.req.param('id'))}/tokens`, { grace_hours: Number(text(f, 'grace_hours') ?? 24) });
+    const answer = await c.get('api')('POST', `/admin/agents/${encodeURIComponent(c.req.param('id'))}/tokens`, { grace_hours: Number(field(f, 'grace_hours') ?? 24) });
     if (!answer.ok) return c.status(answer.status as 400), agentsPage(c, apiError(answer));
     const delivered = answer.body.pushed_to_connections > 0
       ? html`<p data-delivery="pushed">Sent to the connected agent over its connection (${answer.body.pushed_to_connections}); the Tokens table shows when it confirms.</p>`

@@ -5,6 +5,7 @@ import { html } from 'hono/html';
 import { SCOPES } from '../auth/scopes.ts';
 import { apiError, csrfField, errorPage, page, when, type Fragment } from './layout.ts';
 import { secretNotice } from './secret-notice.ts';
+import { field } from './form-fields.ts';
 import type { ConsoleEnv } from './session.ts';
 
 const GRACE = [
@@ -46,21 +47,17 @@ async function keysPage(c: Context<ConsoleEnv>, top: Fragment = '') {
   return page(c, { title: 'Keys', active: '/console/keys', body });
 }
 
-const text = (f: FormData, name: string) => {
-  const v = f.get(name);
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
-};
 
 export const keysPages = new Hono<ConsoleEnv>()
   .get('/keys', (c) => keysPage(c))
   .post('/keys', async (c) => {
     const f = await c.req.formData();
-    const expires = text(f, 'expires_at');
+    const expires = field(f, 'expires_at');
     const answer = await c.get('api')('POST', '/admin/api-keys', {
-      name: text(f, 'name'),
-      owner: text(f, 'owner'),
+      name: field(f, 'name'),
+      owner: field(f, 'owner'),
       scopes: f.getAll('scopes'),
-      site: text(f, 'site'),
+      site: field(f, 'site'),
       expires_at: expires ? new Date(`${expires}Z`).toISOString() : undefined,
     });
     if (!answer.ok) return c.status(answer.status as 400), keysPage(c, apiError(answer));
@@ -68,7 +65,7 @@ export const keysPages = new Hono<ConsoleEnv>()
   })
   .post('/keys/:id/rotate', async (c) => {
     const f = await c.req.formData();
-    const answer = await c.get('api')('POST', `/admin/api-keys/${encodeURIComponent(c.req.param('id'))}/rotate`, { grace_seconds: Number(text(f, 'grace_seconds') ?? 0) });
+    const answer = await c.get('api')('POST', `/admin/api-keys/${encodeURIComponent(c.req.param('id'))}/rotate`, { grace_seconds: Number(field(f, 'grace_seconds') ?? 0) });
     if (!answer.ok) return c.status(answer.status as 400), keysPage(c, apiError(answer));
     const grace = answer.body.previous_secret_expires_at ? html`<p>The old secret works until ${when(answer.body.previous_secret_expires_at)}.</p>` : html`<p>The old secret no longer works.</p>`;
     return keysPage(c, secretNotice(`New secret for “${answer.body.name}”`, answer.body.token, grace));

@@ -3,6 +3,7 @@
 import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
 import { apiError, csrfField, errorPage, page, when, type Fragment } from './layout.ts';
+import { field } from './form-fields.ts';
 import type { ConsoleEnv } from './session.ts';
 
 async function numbersPage(c: Context<ConsoleEnv>, top: Fragment = '') {
@@ -26,19 +27,18 @@ async function numbersPage(c: Context<ConsoleEnv>, top: Fragment = '') {
   return page(c, { title: 'Inbound numbers', active: '/console/numbers', body });
 }
 
-const text = (f: FormData, name: string) => String(f.get(name) ?? '').trim();
 
 export const numberPages = new Hono<ConsoleEnv>()
   .get('/numbers', (c) => numbersPage(c))
   .post('/numbers', async (c) => {
     const f = await c.req.formData();
-    const answer = await c.get('api')('PUT', `/admin/inbound-numbers/${encodeURIComponent(text(f, 'number'))}`, { owner: text(f, 'owner') });
+    const answer = await c.get('api')('PUT', `/admin/inbound-numbers/${encodeURIComponent((field(f, 'number') ?? ''))}`, { owner: field(f, 'owner') });
     if (!answer.ok) return c.status(answer.status as 400), numbersPage(c, apiError(answer));
     return c.redirect('/console/numbers?done=mapped', 303);
   })
   .post('/numbers/delete', async (c) => {
     const f = await c.req.formData();
-    const answer = await c.get('api')('DELETE', `/admin/inbound-numbers/${encodeURIComponent(text(f, 'number'))}`);
+    const answer = await c.get('api')('DELETE', `/admin/inbound-numbers/${encodeURIComponent((field(f, 'number') ?? ''))}`);
     if (!answer.ok) return c.status(answer.status as 400), numbersPage(c, apiError(answer));
     return c.redirect('/console/numbers?done=unmapped', 303);
   });
