@@ -22,6 +22,12 @@ import { kickDispatchers } from '../webhooks/dispatcher-stub.ts';
 const SWEEP_HEARTBEAT_MS = 15_000;
 const RETRY_AFTER_FAILURE_MS = 5_000;
 const MIN_DELAY_MS = 20;
+/**
+ * After a sweep, the next one waits at least this long: under load, kicks that arrive while a sweep
+ * runs or just after it are served by one sweep of many jobs instead of one sweep each. An idle
+ * scheduler (no sweep in the window) still sweeps a kick at once.
+ */
+const COALESCE_MS = 50;
 
 export class JobScheduler extends DurableObject<Env> {
   /**
@@ -30,18 +36,34 @@ export class JobScheduler extends DurableObject<Env> {
    */
   private readonly database = new ObjectDatabase((p) => this.ctx.waitUntil(p), { application: 'faxbot-scheduler' });
 
+  /** The alarm as this object last set it (undefined after an eviction: read it from storage). */
+  private alarmAt: number | null | undefined;
+  private lastSweepEndedAt = 0;
+  /** Set while a sweep runs; a kick meanwhile (a job committed after the sweep's queries) is remembered. */
+  private sweeping = false;
+  private kickedWhileSweeping = false;
+
+  private async armAt(when: number): Promise<void> {
+    await this.ctx.storage.setAlarm(when);
+    this.alarmAt = when;
+  }
+
   /** Run the sweep at `at` (default now) unless it is already due sooner. */
   async kick(at?: number): Promise<void> {
-    const when = Math.max(at ?? Date.now(), Date.now());
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > when) await this.ctx.storage.setAlarm(when);
+    const now = Date.now();
+    const when = Math.max(at ?? now, now, this.lastSweepEndedAt + COALESCE_MS);
+    if (this.sweeping) this.kickedWhileSweeping = true;
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    if (this.alarmAt === null || this.alarmAt > when) await this.armAt(when);
   }
 
   override async alarm(): Promise<void> {
     // Re-arm first: whatever happens below, the sweep comes back.
-    await this.ctx.storage.setAlarm(Date.now() + RETRY_AFTER_FAILURE_MS);
+    await this.armAt(Date.now() + RETRY_AFTER_FAILURE_MS);
     const config = loadConfig(this.env);
     if (!config.databaseUrl) return;
+    this.sweeping = true;
+    this.kickedWhileSweeping = false;
     try {
       await this.database.use(config.databaseUrl, config.databaseWsProxy, async (db) => {
         const agents = new AgentRepository(db);
@@ -58,12 +80,16 @@ export class JobScheduler extends DurableObject<Env> {
         await kickDispatchers(this.env, fanned.endpoints);
         const now = Date.now();
         const wake = Math.min(result.nextWakeAt?.getTime() ?? Infinity, fetchAt?.getTime() ?? Infinity, fanned.more ? now : Infinity);
-        const next = Math.min(wake, now + SWEEP_HEARTBEAT_MS);
-        await this.ctx.storage.setAlarm(Math.max(next, now + MIN_DELAY_MS));
+        // A job committed while this sweep ran may be past its queries: sweep again shortly.
+        const next = Math.min(wake, now + SWEEP_HEARTBEAT_MS, this.kickedWhileSweeping ? now + COALESCE_MS : Infinity);
+        this.lastSweepEndedAt = now;
+        await this.armAt(Math.max(next, now + MIN_DELAY_MS));
       });
     } catch (err) {
       // The retry comes from the alarm set above; a broken pool was already retired by use().
       log('warn', 'sweep failed; retrying', { error: (err as Error).name, retry_in_ms: RETRY_AFTER_FAILURE_MS });
+    } finally {
+      this.sweeping = false;
     }
   }
 }
