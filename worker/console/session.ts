@@ -73,6 +73,9 @@ export function requireSession(app: () => Hono<AppEnv>) {
     }
     const csrf = await csrfFor(token);
     if (!SAFE.has(c.req.method)) {
+      // Forms are parsed whole: refuse anything larger than the biggest document plus its fields.
+      const length = Number(c.req.header('content-length') ?? NaN);
+      if (!(length <= c.get('config').maxFileSizeBytes + 64 * 1024)) return c.text('The form is too large (or has no Content-Length): see MAX_FILE_SIZE_MB.', 413);
       const form = await c.req.formData().catch(() => null);
       const sent = form?.get('csrf');
       if (!sameOrigin(c) || typeof sent !== 'string' || !(await timingSafeEqualString(sent, csrf))) {

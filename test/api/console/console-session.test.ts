@@ -2,7 +2,7 @@
 // CSRF token (or from another Origin) changes nothing; sign-in failures are refused and audited;
 // sessions end on idle, on expiry, at sign-out and when their key is revoked; a non-admin key sees
 // only its scopes' pages.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { adminKey, api, createKey, json, workerUrl } from '../../support/api.ts';
 import { sql } from '../../support/provider-control.ts';
 import { consoleRoutes } from '../../support/routes.ts';
@@ -76,6 +76,16 @@ describe('console sessions', () => {
     expect(ok.status).toBe(200);
     expect(await ok.text()).toMatch(/fbk_[a-z0-9]{16}_/);
     expect(await keyCount()).toBe(before + 1);
+  });
+
+  it('refuses a form larger than MAX_FILE_SIZE_MB plus its fields with 413 before reading it', async () => {
+    const { cookie } = await signIn(adminKey());
+    const big = new FormData();
+    big.set('csrf', await csrfOf(cookie));
+    big.set('to', '+15555550151');
+    big.set('file', new Blob([new Uint8Array((inject('maxFileSizeMb') + 1) * 1024 * 1024)]), 'big.pdf');
+    const res = await fetch(`${workerUrl()}/console/send`, { method: 'POST', body: big, headers: { cookie, origin: origin() }, redirect: 'manual' });
+    expect(res.status).toBe(413);
   });
 
   it('acts through the API: the key created in the console is audited as api_key.create by the signed-in key', async () => {
