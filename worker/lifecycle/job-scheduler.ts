@@ -27,7 +27,7 @@ const MIN_DELAY_MS = 20;
  * runs or just after it are served by one sweep of many jobs instead of one sweep each. An idle
  * scheduler (no sweep in the window) still sweeps a kick at once.
  */
-const COALESCE_MS = 50;
+const COALESCE_MS = 25;
 
 export class JobScheduler extends DurableObject<Env> {
   /**
