@@ -7,7 +7,7 @@
 //     real agent process (offer over the WebSocket, journal, download, Ghostscript, dial grant, AMI).
 // BENCH_DATABASE_URL uses a real PostgreSQL server instead of embedded PGlite; BENCH_WORKER_LOGS=1
 // shows the worker's log lines.
-import { createScratchDatabase } from './bench/scratch-database.ts';
+import { createScratchDatabase } from './stack/scratch-database.ts';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

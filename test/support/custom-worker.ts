@@ -6,6 +6,8 @@ import path from 'node:path';
 import { inject } from 'vitest';
 import { freePort } from '../../scripts/stack/embedded-postgres.ts';
 import { startWorkerProcess } from '../../scripts/stack/worker-process.ts';
+import { startLocalStack } from '../../scripts/stack/local-stack.ts';
+import { createScratchDatabase } from '../../scripts/stack/scratch-database.ts';
 
 export interface CustomWorker {
   url: string;
@@ -23,11 +25,19 @@ export const TEST_SECRETS = {
   PDF_TOKEN_SECRET: 'custom-worker-pdf-secret-0123456789abcdef',
 };
 
-/** `vars` override the defaults; a value of `undefined` removes the variable. */
-export async function startCustomWorker(vars: Record<string, string | undefined>): Promise<CustomWorker> {
+/**
+ * `vars` override the defaults; a value of `undefined` removes the variable. `isolated`: the worker
+ * gets a database and S3 store of its own (a scratch database on the test PostgreSQL server, or its
+ * own PGlite), so the shared test worker's sweeps, which run with other retry settings, never touch
+ * its jobs.
+ */
+export async function startCustomWorker(vars: Record<string, string | undefined>, opts: { isolated?: boolean } = {}): Promise<CustomWorker> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'faxbot-custom-'));
+  const scratch = opts.isolated && process.env.TEST_DATABASE_URL ? await createScratchDatabase(process.env.TEST_DATABASE_URL) : undefined;
+  const own = opts.isolated ? await startLocalStack({ dataDir: path.join(dir, 'stack'), databaseUrl: scratch?.url, ephemeral: true }) : undefined;
   const merged: Record<string, string | undefined> = {
     ...inject('stackVars'),
+    ...own?.vars,
     ENVIRONMENT: 'test',
     ...TEST_SECRETS,
     MAX_REQUESTS_PER_MINUTE: '1000000',
@@ -62,6 +72,8 @@ export async function startCustomWorker(vars: Record<string, string | undefined>
     },
     async stop() {
       await worker?.stop();
+      await own?.close();
+      await scratch?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,13 +1,14 @@
 // A job waiting to retry (the default policy's 3 minutes after a busy line) shows next_attempt_at,
 // can be canceled, and is never dialled again once canceled. Its own worker runs the deployment
-// defaults for the retry delays, so the wait is long enough to act on deterministically.
+// defaults for the retry delays, so the wait is long enough to act on deterministically; it has a
+// database of its own, so the shared test worker (1 s retries) cannot sweep the job first.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePdf, faxForm } from '../../support/api.ts';
 import { startCustomWorker, TEST_SECRETS, type CustomWorker } from '../../support/custom-worker.ts';
 
 let edge: CustomWorker;
 beforeAll(async () => {
-  edge = await startCustomWorker({ SANDBOX_STEP_MS: '100' });
+  edge = await startCustomWorker({ SANDBOX_STEP_MS: '100' }, { isolated: true });
 }, 90_000);
 afterAll(async () => edge?.stop());
 

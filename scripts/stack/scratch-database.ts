@@ -1,4 +1,4 @@
-// A database of the bench's own on the PostgreSQL server behind BENCH_DATABASE_URL: created empty
+// A database of its own on a PostgreSQL server (the bench's BENCH_DATABASE_URL, an isolated test worker): created empty
 // before the run and dropped after it, so jobs left by an earlier run (which later sweeps would pick
 // up) never inflate the figures, and the server's other databases are never touched.
 import pg from 'pg';
