@@ -1,5 +1,5 @@
-// The pipeline of one outbound job: download -> progress `dialing` (asks the edge for the dial grant) while
-// converting -> wait for both `dial_ok` and the TIFF -> journal `dialing` durably -> Originate -> outcome. Revoke/suspend abort it before dialling.
+// The pipeline of one outbound job: download -> convert -> progress `dialing` (asks the edge for the dial grant)
+// -> wait for `dial_ok` -> journal `dialing` durably -> Originate -> outcome. Revoke/suspend abort it before dialling.
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { AgentMessageBody, JobResult } from '../shared/agent-protocol.ts';
@@ -65,20 +65,15 @@ export async function runJob(ctx: JobRunContext, job: ActiveJob, entry: Omit<Jou
     if (!entry.documentUrl || !entry.to) throw new DocumentError('download_failed', 'no document URL in the journal');
     sendProgress(ctx, job, 'downloading');
     await downloadDocument(entry.documentUrl, files.pdf, { signal, backoff: ctx.downloadBackoff });
-    // Ask for the dial grant now, so the edge's round trip runs while Ghostscript converts (the grant
-    // does not need the page count: the edge has it from the upload). The call waits for both.
-    let granted: Promise<void> | undefined;
-    if (!job.granted) {
-      job.phase = 'awaiting_grant';
-      sendProgress(ctx, job, 'dialing'); // the edge answers dial_ok (or revoke_offer)
-      granted = waitForGrant(job);
-      granted.catch(() => undefined); // an abort is seen by the conversion or the await below
-    }
     sendProgress(ctx, job, 'converting');
     const pages = await convertPdfToTiff(files.pdf, files.tiff, { paperSize: ctx.paperSize, signal });
     await rm(files.pdf, { force: true }).catch(() => undefined);
     signal.throwIfAborted();
-    await granted;
+    if (!job.granted) {
+      job.phase = 'awaiting_grant';
+      sendProgress(ctx, job, 'dialing', pages); // the edge answers dial_ok (or revoke_offer)
+      await waitForGrant(job);
+    }
     job.phase = 'dialing'; // from here on a revoke is ignored and the job is never dialled again
     ctx.onPhase();
     const channelId = `${jobId}-${job.offerId.slice(4, 12)}`;
