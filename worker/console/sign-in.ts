@@ -4,11 +4,10 @@
 import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { html } from 'hono/html';
-import type { AppEnv, Caller } from '../context.ts';
+import type { AppEnv } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { audit } from '../lib/audit.ts';
-import { timingSafeEqualString } from '../lib/crypto.ts';
-import { bootstrapCaller, callerFromKey } from '../middleware/authenticate.ts';
+import { resolveCaller } from '../middleware/authenticate.ts';
 import { authFailureLimiter } from '../middleware/rate-limit.ts';
 import { shell } from './layout.ts';
 import { clearSessionCookie, COOKIE, sameOrigin, sessionStore, setSessionCookie } from './session.ts';
@@ -26,13 +25,6 @@ function loginPage(c: Context<AppEnv>, message?: { text: string; error: boolean 
   return c.html(shell('Sign in', '', body));
 }
 
-async function callerForKey(c: Context<AppEnv>, key: string): Promise<Caller | null> {
-  const { bootstrapApiKey } = c.get('config');
-  if (bootstrapApiKey && (await timingSafeEqualString(key, bootstrapApiKey))) return bootstrapCaller();
-  const row = await c.get('services').apiKeys.verify(key);
-  return row ? callerFromKey(row) : null;
-}
-
 export const signIn = new Hono<AppEnv>()
   .get('/login', (c) => loginPage(c, c.req.query('ended') ? { text: 'Your session ended (signed out, idle too long, or its key was revoked). Sign in again.', error: false } : undefined))
   .post('/login', async (c) => {
@@ -46,7 +38,7 @@ export const signIn = new Hono<AppEnv>()
       if (e instanceof ApiError) return loginPage(c, { text: 'Too many failed sign-ins from this address; wait a minute.', error: true }, 429);
       throw e;
     }
-    const caller = /^\S{1,512}$/.test(key) ? await callerForKey(c, key) : null;
+    const caller = /^\S{1,512}$/.test(key) ? await resolveCaller(c, key) : null;
     if (!caller) {
       await failures.recordFailure();
       c.executionCtx.waitUntil(audit(c, { action: 'console.sign_in', outcome: 'denied', details: { reason: 'invalid_api_key' } }).catch(() => {}));

@@ -2,6 +2,7 @@
 // or `X-API-Key: <key>`. The bootstrap API_KEY has every scope. Unauthenticated access exists only
 // with REQUIRE_API_KEY=false in development (config.ts refuses it elsewhere).
 import { redact } from '../../shared/redact.ts';
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { SCOPES } from '../auth/scopes.ts';
 import type { AppEnv, Caller } from '../context.ts';
@@ -100,7 +101,8 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-async function resolveCaller(c: Parameters<Parameters<typeof createMiddleware<AppEnv>>[0]>[0], token: string): Promise<Caller | null> {
+/** The caller a presented token (the bootstrap key or an API key) acts as; null if it is not valid. Also used by the console's sign-in. */
+export async function resolveCaller(c: Context<AppEnv>, token: string): Promise<Caller | null> {
   const { bootstrapApiKey } = c.get('config');
   if (bootstrapApiKey && (await timingSafeEqualString(token, bootstrapApiKey))) {
     return bootstrapCaller();
