@@ -1,5 +1,5 @@
 // Refuses to serve with an unsafe or incomplete configuration: every request except GET /health
-// gets 503 `config_invalid` listing the problems by variable name (never values). Also refuses
+// (liveness) and GET /health/ready (whose `config` check then fails with the same names) gets 503 `config_invalid` listing the problems by variable name (never values). Also refuses
 // plain-http requests when HTTPS is enforced (production), so secrets never travel in clear text.
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../context.ts';
@@ -8,7 +8,7 @@ import { ApiError } from '../errors.ts';
 const LOCALHOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
 
 export const configGate = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.req.path === '/health') return next();
+  if (c.req.path === '/health' || c.req.path === '/health/ready') return next();
   const config = c.get('config');
   if (config.problems.length > 0) {
     throw new ApiError(503, 'config_invalid', 'The server configuration is invalid; an operator must fix it.', {

@@ -1,7 +1,7 @@
 // Health endpoints (public). /health is liveness only; /health/ready checks the database, a write
 // to the document store, the backend's configuration and each cloud provider's, and names what fails.
 import { sql } from 'drizzle-orm';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../context.ts';
 import type { Config } from '../config.ts';
 import { READY_PROBE_KEY } from '../documents/keys.ts';
@@ -22,10 +22,12 @@ health.get('/ready', async (c) => {
       checks[name] = { ok: false, error: describe(err) };
     }
   };
+  await run('config', async () => {
+    if (config.problems.length) throw new Error(`invalid configuration: ${[...new Set(config.problems.map((p) => p.split(':')[0]))].join(', ')}`);
+  });
+  // An unsafe configuration is the answer: nothing else is probed with it.
+  if (!checks.config!.ok) return notReady(c, checks);
   await Promise.all([
-    run('config', async () => {
-      if (config.problems.length) throw new Error(`invalid configuration: ${config.problems.map((p) => p.split(':')[0]).join(', ')}`);
-    }),
     run('database', async () => {
       await services.db().execute(sql`select 1`);
     }),
@@ -44,8 +46,12 @@ health.get('/ready', async (c) => {
       }),
     ),
   ]);
+  if (Object.values(checks).every((check) => check.ok)) return c.json({ status: 'ready', backend: services.backend.name, checks });
+  return notReady(c, checks);
+});
+
+function notReady(c: Context<AppEnv>, checks: Record<string, { ok: boolean; error?: string }>) {
   const failing = Object.keys(checks).filter((k) => !checks[k]!.ok);
-  if (failing.length === 0) return c.json({ status: 'ready', backend: services.backend.name, checks });
   return c.json(
     {
       status: 'unavailable',
@@ -54,7 +60,7 @@ health.get('/ready', async (c) => {
     },
     503,
   );
-});
+}
 
 function configuredProviders(config: Config): Array<'phaxio' | 'sinch'> {
   const { phaxio, sinch, fallback } = config.providers;

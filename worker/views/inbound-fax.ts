@@ -1,4 +1,5 @@
-// Public JSON shape of an inbound fax, with a fresh short-lived signed link to its PDF.
+// Public JSON shape of an inbound fax, with a fresh short-lived signed link to its PDF for callers
+// that may read it.
 import type { Context } from 'hono';
 import type { AppEnv } from '../context.ts';
 import type { InboundFaxRow } from '../db/schema.ts';
@@ -7,8 +8,12 @@ import { documentUrl } from '../lib/pdf-token.ts';
 export async function presentInboundFax(c: Context<AppEnv>, row: InboundFaxRow) {
   const config = c.get('config');
   const base = config.publicApiUrl ?? new URL(c.req.url).origin;
+  // A response never carries more than the caller's scopes allow: the document link needs
+  // inbound:read (an inbound:list-only key sees the list, not a way to read the documents).
+  const caller = c.get('caller');
+  const mayReadDocument = !!caller && caller.scopes.has('inbound:read');
   const link =
-    config.pdfTokenSecret && !row.documentDeletedAt
+    mayReadDocument && config.pdfTokenSecret && !row.documentDeletedAt
       ? await documentUrl(base, `/inbound/${row.id}/pdf`, config.pdfTokenSecret, row.id, config.pdfTokenTtlMinutes)
       : null;
   return {

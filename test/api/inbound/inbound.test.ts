@@ -77,6 +77,22 @@ describe('GET /inbound and /inbound/:id', () => {
     expect(listB.data).toEqual([]);
   });
 
+  it('gives a document link only to a key that may read the document (inbound:read)', async () => {
+    const agent = await createTestAgent();
+    const owner = uniqueOwner('lab');
+    const to = number();
+    await mapNumber(to, owner);
+    const fax = await json(await uploadInbound(agent.token, { uniqueid: uid(), to }));
+    const lister = await createKey(['inbound:list'], owner);
+    const listed = await json(await api('/inbound', { key: lister.token }));
+    expect(listed.data.map((f: { id: string }) => f.id)).toEqual([fax.id]);
+    expect(listed.data[0]).toMatchObject({ pdf_url: null, pdf_url_expires_at: null });
+    expect(JSON.stringify(listed)).not.toContain('/pdf');
+    const both = await createKey(['inbound:list', 'inbound:read'], owner);
+    const full = await json(await api('/inbound', { key: both.token }));
+    expect(full.data[0].pdf_url).toMatch(new RegExp(`/inbound/${fax.id}/pdf\\?`));
+  });
+
   it('needs the inbound scopes and rejects bad queries', async () => {
     const sender = await createKey(['fax:send', 'fax:read']);
     expect((await api('/inbound', { key: sender.token })).status).toBe(403);

@@ -41,8 +41,22 @@ describe('production profile with an unsafe configuration', () => {
     expectSecurityHeaders(res);
   });
 
+  it('fails GET /health/ready on its config check, naming the variables, and probes nothing else', async () => {
+    const res = await fetch(`${worker.url}/health/ready`);
+    const text = await res.text();
+    expect(res.status).toBe(503);
+    const body = JSON.parse(text);
+    expect(body.error.code).toBe('not_ready');
+    expect(body.error.request_id).toBe(res.headers.get('x-request-id'));
+    expect(Object.keys(body.checks)).toEqual(['config']);
+    expect(body.checks.config.ok).toBe(false);
+    for (const name of ['API_KEY', 'PUBLIC_API_URL', 'DATABASE_WS_PROXY', 'S3_ENDPOINT']) expect(body.checks.config.error).toContain(name);
+    for (const secret of secretValues()) expect(text, 'a secret value leaked').not.toContain(secret);
+    expect(text.toLowerCase()).not.toContain('changeme');
+    expectSecurityHeaders(res);
+  });
+
   it.each([
-    ['GET', '/health/ready', {}],
     ['GET', '/fax', {}],
     ['GET', '/fax', withKey],
     ['POST', '/fax', withKey],
