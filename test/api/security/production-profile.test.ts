@@ -42,7 +42,8 @@ describe('production profile with an unsafe configuration', () => {
   });
 
   it('fails GET /health/ready on its config check, naming the variables, and probes nothing else', async () => {
-    const res = await fetch(`${worker.url}/health/ready`);
+    // Production enforces HTTPS on /health/ready too; a TLS-terminating proxy says so.
+    const res = await fetch(`${worker.url}/health/ready`, { headers: { 'x-forwarded-proto': 'https' } });
     const text = await res.text();
     expect(res.status).toBe(503);
     const body = JSON.parse(text);
