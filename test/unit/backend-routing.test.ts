@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { backendRouter } from '../../worker/backends/route-backend.ts';
 import { parseConfig } from '../../worker/config.ts';
+import { inboundSources } from '../../worker/providers/provider-config.ts';
 import type { FaxJobRow } from '../../worker/db/schema.ts';
 import type { AgentRepository } from '../../worker/services/agents.ts';
 
@@ -52,5 +53,24 @@ describe('provider configuration', () => {
   it('allows switching Phaxio signature checks off only outside production', () => {
     expect(parseConfig({ ...base, ...phaxio, PHAXIO_VERIFY_SIGNATURE: 'false' }).providers.phaxio.verifySignatures).toBe(false);
     expect(parseConfig({ ...base, ...phaxio }).providers.phaxio.verifySignatures).toBe(true);
+  });
+});
+
+describe('inbound sources (GET /admin/config inbound.via)', () => {
+  const via = (vars: Record<string, string>) => {
+    const config = parseConfig({ ...base, ...vars });
+    return inboundSources(config.providers, config.publicApiUrl);
+  };
+  it('lists SIP agents always, and a provider only with complete callback settings', () => {
+    expect(via({})).toEqual(['sip_agents']);
+    expect(via(phaxio)).toEqual(['sip_agents', 'phaxio']);
+    const { PHAXIO_CALLBACK_TOKEN: _, ...noToken } = phaxio;
+    expect(via(noToken)).toEqual(['sip_agents']);
+    const { PUBLIC_API_URL: __, ...noUrl } = phaxio;
+    expect(via(noUrl)).toEqual(['sip_agents']);
+    const sinch = { SINCH_PROJECT_ID: 'p', SINCH_KEY_ID: 'k', SINCH_KEY_SECRET: 's', SINCH_CALLBACK_USERNAME: 'u', SINCH_CALLBACK_PASSWORD: 'w' };
+    expect(via({ ...phaxio, ...sinch })).toEqual(['sip_agents', 'phaxio', 'sinch']);
+    const { SINCH_CALLBACK_PASSWORD: ___, ...sinchNoPassword } = sinch;
+    expect(via({ ...phaxio, ...sinchNoPassword })).toEqual(['sip_agents', 'phaxio']);
   });
 });

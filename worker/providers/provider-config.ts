@@ -108,6 +108,15 @@ export function providerMissing(name: 'phaxio' | 'sinch', p: ProviderConfig, pub
 }
 
 /**
+ * Where inbound faxes can arrive from: on-prem SIP agents always (the agent routes are always on),
+ * plus each cloud provider whose callback and download settings are complete.
+ */
+export function inboundSources(p: ProviderConfig, publicApiUrl: string | undefined): Array<'sip_agents' | 'phaxio' | 'sinch'> {
+  const providers = (['phaxio', 'sinch'] as const).filter((name) => providerMissing(name, p, publicApiUrl).length === 0);
+  return ['sip_agents', ...providers];
+}
+
+/**
  * Problems of the provider settings. `used` names the backends this deployment can route to
  * (FAX_BACKEND and the fallback); each must be complete, in every environment.
  */

@@ -44,7 +44,8 @@ describe('GET /admin/config (happy)', () => {
       security: { enforce_https: false, public_api_url: workerUrl(), cors_origins: [], pdf_token_secret: 'set', pdf_token_ttl_minutes: 60 },
       audit: { enabled: true, retention_days: 365 },
       documents: { page_size: 'letter', default_country_code: '1' },
-      inbound: { enabled: true, via: 'sip_agents' },
+      // The test worker has both providers' callback settings (test/support/global-setup.ts).
+      inbound: { enabled: true, via: ['sip_agents', 'phaxio', 'sinch'] },
       // The test worker's retry policy: short delays and FAX_MAX_DIALS=3 (test/support/global-setup.ts).
       retry_policy: { busy_delay_seconds: 1, no_answer_delay_seconds: 1, connected_delay_seconds: 1, max_tries: 3, max_dials: 3, job_expiry_minutes: 180, attempt_timeout_seconds: 1800 },
       problems: [],

@@ -1,8 +1,9 @@
 // GET /admin/config — the effective configuration, sanitised (scope keys:manage): modes, limits,
-// storage and backend settings; secrets only as "set" / "not set".
+// storage and backend settings, where inbound faxes can arrive from; secrets only as "set" / "not set".
 import { Hono } from 'hono';
 import type { AppEnv } from '../../context.ts';
 import { requireScope } from '../../middleware/require-scope.ts';
+import { inboundSources } from '../../providers/provider-config.ts';
 
 const isSet = (v: unknown) => (v ? 'set' : 'not set');
 
@@ -44,8 +45,7 @@ export const adminConfig = new Hono<AppEnv>().get('/', requireScope('keys:manage
     },
     audit: { enabled: cfg.auditEnabled, retention_days: cfg.auditRetentionDays },
     documents: { page_size: cfg.pageSize, default_country_code: cfg.defaultCountryCode },
-    // Inbound faxes arrive through on-prem agents (SIP); the routes are always on.
-    inbound: { enabled: true, via: 'sip_agents' },
+    inbound: { enabled: true, via: inboundSources(cfg.providers, cfg.publicApiUrl) },
     retry_policy: {
       busy_delay_seconds: cfg.retry.busyDelayMs / 1000,
       no_answer_delay_seconds: cfg.retry.noAnswerDelayMs / 1000,
