@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatDotenv } from './dotenv-format.ts';
+import { forwardRedacted } from './redacted-output.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -62,13 +63,9 @@ async function startOnce(opts: WorkerOptions): Promise<WorkerProcess> {
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_D1_WARNING: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const forward = (stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) =>
-    stream.on('data', (chunk: Buffer) => {
-      if (opts.inheritOutput) out.write(chunk);
-      if (opts.onOutput) for (const line of chunk.toString().split('\n')) if (line.trim()) opts.onOutput(line);
-    });
-  forward(child.stdout!, process.stdout);
-  forward(child.stderr!, process.stderr);
+  for (const [stream, out] of [[child.stdout!, process.stdout], [child.stderr!, process.stderr]] as const) {
+    forwardRedacted(stream, { out: opts.inheritOutput ? out : undefined, onLine: opts.onOutput });
+  }
   const url = `http://127.0.0.1:${opts.port}`;
   const stop = () => stopChild(child);
   try {

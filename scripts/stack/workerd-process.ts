@@ -13,6 +13,7 @@ import type { Readable } from 'node:stream';
 import { buildProductionBundle, bundleModules, readProject, workerdConfig, type BundleModule } from './workerd-config.ts';
 import { stopChild } from './worker-process.ts';
 import type { WranglerProject } from './wrangler-toml.ts';
+import { forwardRedacted } from './redacted-output.ts';
 
 export interface WorkerdProcess {
   url: string;
@@ -75,13 +76,9 @@ export async function startWorkerdProcess(opts: WorkerdOptions): Promise<Workerd
     cwd: opts.dir,
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
   });
-  const forward = (stream: Readable, out: NodeJS.WriteStream) =>
-    stream.on('data', (chunk: Buffer) => {
-      if (opts.inheritOutput) out.write(chunk);
-      if (opts.onOutput) for (const line of chunk.toString().split('\n')) if (line.trim()) opts.onOutput(line);
-    });
-  forward(child.stdout!, process.stdout);
-  forward(child.stderr!, process.stderr);
+  for (const [stream, out] of [[child.stdout!, process.stdout], [child.stderr!, process.stderr]] as const) {
+    forwardRedacted(stream, { out: opts.inheritOutput ? out : undefined, onLine: opts.onOutput });
+  }
   const stop = () => stopChild(child);
   try {
     const ports = await listenPorts(child, ['http', 'trigger']);

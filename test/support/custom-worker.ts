@@ -8,6 +8,7 @@ import { freePort } from '../../scripts/stack/embedded-postgres.ts';
 import { startWorkerProcess } from '../../scripts/stack/worker-process.ts';
 import { startLocalStack } from '../../scripts/stack/local-stack.ts';
 import { createScratchDatabase } from '../../scripts/stack/scratch-database.ts';
+import { assertNoPhi } from './phi-scan.ts';
 
 export interface CustomWorker {
   url: string;
@@ -75,6 +76,9 @@ export async function startCustomWorker(vars: Record<string, string | undefined>
       await own?.close();
       await scratch?.drop();
       rmSync(dir, { recursive: true, force: true });
+      // Every custom worker's output gets the same PHI-in-logs scan as the shared worker's.
+      const secrets = [...Object.values(TEST_SECRETS), defined.S3_SECRET_ACCESS_KEY ?? ''];
+      assertNoPhi('a custom worker\'s logs', output, secrets);
     },
   };
 }

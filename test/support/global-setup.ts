@@ -8,7 +8,7 @@ import type { TestProject } from 'vitest/node';
 import { freePort } from '../../scripts/stack/embedded-postgres.ts';
 import { startLocalStack } from '../../scripts/stack/local-stack.ts';
 import { startWorkerProcess } from '../../scripts/stack/worker-process.ts';
-import { scanForPhi } from './phi-scan.ts';
+import { assertNoPhi } from './phi-scan.ts';
 import { startFakePhaxio } from './fakes/fake-phaxio.ts';
 import { startFakeSinch } from './fakes/fake-sinch.ts';
 
@@ -123,10 +123,13 @@ export default async function setup(project: TestProject) {
   return async () => {
     await worker.stop();
     await Promise.all([phaxio.close(), sinch.close()]);
+    let auditScan: unknown = null;
+    await assertNoPhiInAudit(stack.databaseUrl, secrets).catch((err) => (auditScan = err));
     await stack.close();
     rmSync(dataDir, { recursive: true, force: true });
     try {
       assertNoPhiInLogs(logLines, secrets);
+      if (auditScan) throw auditScan;
     } catch (err) {
       // Vitest reports teardown errors but does not fail the run for them: fail it ourselves.
       console.error(String(err));
@@ -157,9 +160,21 @@ function assertNoPhiInLogs(lines: string[], secrets: string[]): void {
   if (!lines.some((l) => l.includes('"msg":"request"'))) {
     throw new Error(`PHI-in-logs check: the worker logged no request lines (see ${logFile}); the scan would prove nothing`);
   }
-  const findings = scanForPhi(lines, secrets);
-  if (findings.length > 0) {
-    const summary = findings.slice(0, 20).map((f) => `line ${f.line}: ${f.kind}`).join('; ');
-    throw new Error(`PHI-in-logs check failed: ${findings.length} finding(s) in ${logFile}: ${summary}`);
+  assertNoPhi('the worker logs', lines, secrets, logFile);
+}
+
+/** ... and the PHI-in-audit test: every audit row the run wrote (resource id, client IP, details) is scanned. */
+async function assertNoPhiInAudit(url: string, secrets: string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ line: string }>(
+      `select concat_ws(' ', action, resource_id, client_ip, details::text) as line from audit_events order by id`,
+    );
+    const auditFile = path.join(os.tmpdir(), `faxbot-test-audit-${process.pid}.log`);
+    writeFileSync(auditFile, rows.map((r) => r.line).join('\n'));
+    assertNoPhi('the audit table', rows.map((r) => r.line), secrets, auditFile);
+  } finally {
+    await client.end();
   }
 }

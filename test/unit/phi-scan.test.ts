@@ -10,13 +10,16 @@ describe('scanForPhi (the PHI-in-logs detector)', () => {
       'GET /fax/fax_x/pdf?expires=1&token=AbCdEfGhIjKlMnOpQrSt',
       'config s3cr3t-value-long',
       'rendered Faxbot test document page 1',
+      'Error: Failed query: select 1 from keys where id = $1',
+      '{"msg":"x","detail":"params: abc"}',
+      '[wrangler:info] PUT /admin/inbound-numbers/+15555550142 200 OK (12ms)',
     ];
     const kinds = scanForPhi(lines, ['s3cr3t-value-long']).map((f) => f.kind);
-    expect(kinds).toEqual(['phone number', 'phone number', 'api key', 'signed link token', 'secret', 'document text']);
+    expect(kinds).toEqual(['phone number', 'phone number', 'api key', 'signed link token', 'secret', 'document text', 'sql text', 'sql text', 'phone number']);
   });
 
   it('accepts masked numbers and ordinary log lines', () => {
-    const lines = ['{"msg":"fax queued","to":"***0123","request_id":"req_abc","ms":12}', 'fbk_abcd…[redacted]', 'GET /fax/fax_0123456789abcdefghijklmn 200'];
+    const lines = ['{"msg":"fax queued","to":"***0123","request_id":"req_abc","ms":12}', 'fbk_abcd…[redacted]', 'GET /fax/fax_0123456789abcdefghijklmn 200', '[wrangler:info] PUT /admin/inbound-numbers/***0142 200 OK (12ms)'];
     expect(scanForPhi(lines, ['s3cr3t-value-long'])).toEqual([]);
   });
 });

@@ -22,6 +22,13 @@ describe('redact', () => {
     expect(redact('see fbk_<id>_<secret> in the docs')).toBe('see fbk_<id>_<secret> in the docs');
   });
 
+  it('masks a signed link token in a logged URL', () => {
+    expect(redact('[wrangler:info] GET /fax/fax_x/pdf?expires=1800000000&token=AbCdEf-_0123456789abcdef 200 OK')).toBe(
+      '[wrangler:info] GET /fax/fax_x/pdf?expires=***0000&token=[redacted] 200 OK',
+    );
+    expect(redact('url "https://x/inbound/i/pdf?token=abc&x=1"')).toBe('url "https://x/inbound/i/pdf?token=[redacted]&x=1"');
+  });
+
   it('masks Bearer credentials in header-like text', () => {
     expect(redact('Authorization: Bearer eyJhbGciOi.eyJzdWIi.sig-_+/==')).toBe('Authorization: Bearer [redacted]');
     expect(redact(`authorization: bearer ${API_TOKEN}`)).toBe('authorization: Bearer [redacted]');
@@ -35,6 +42,10 @@ describe('redact', () => {
     ['to=555.123.4567&from=0044 20 7946 0958', 'to=***4567&from=***0958'],
     ['mrn 12345678901234567890', 'mrn ***7890'],
     ['1234567', '***4567'],
+    ['to +1 - 555 - 765 - 4399 now', 'to ***4399 now'],
+    ['path /admin/inbound-numbers/%2B1%20555%20765%204399', 'path /admin/inbound-numbers/***4399'],
+    ['path /fax?to=%2B15557654399', 'path /fax?to=***4399'],
+    ['to=+1+555+765+4399', 'to=***4399'],
   ])('masks phone-like digit runs: %j', (input, expected) => {
     expect(redact(input)).toBe(expected);
   });

@@ -9,6 +9,7 @@ import { faxJobs, type FaxJobRow } from '../db/schema.ts';
 import type { AuditEvent } from '../services/audit-log.ts';
 import type { Actor, NewFaxJob } from './job-lifecycle.ts';
 import { auditCte, eventCte } from './record-ctes.ts';
+import { redactDetails } from '../../shared/redact.ts';
 
 /** The columns an accept writes (every other column keeps its default). */
 export const ACCEPT_COLUMNS = [
@@ -89,7 +90,7 @@ export async function runPreparedAccept(db: Database, r: AcceptRecord): Promise<
     Object.assign(values, {
       action: r.audit.action,
       outcome: r.audit.outcome,
-      details: JSON.stringify(r.audit.details),
+      details: JSON.stringify(redactDetails(r.audit.details)),
       actorType: r.actor.type,
       actorId: r.actor.id,
       clientIp: r.actor.clientIp ?? null,

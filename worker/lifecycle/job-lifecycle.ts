@@ -13,6 +13,7 @@ import { auditCte, eventCte } from './record-ctes.ts';
 import { acceptStatement, fitsPrepared, runPreparedAccept } from './accept-statement.ts';
 import { completeAudit, endInFlight } from './end-attempt.ts';
 import { providerRetryTx } from './provider-retry.ts';
+import { redactDetails } from '../../shared/redact.ts';
 
 export type NewFaxJob = typeof faxJobs.$inferInsert;
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -349,7 +350,7 @@ export class JobLifecycle {
       outcome: audit.outcome,
       clientIp: actor.clientIp ?? null,
       requestId: actor.requestId ?? null,
-      details: { status: job.status, ...(audit.details ?? {}) },
+      details: redactDetails({ status: job.status, ...(audit.details ?? {}) }),
     });
   }
 }

@@ -9,6 +9,7 @@ import { auditEvents, faxAttempts, faxEvents, faxJobs, type FaxJobRow } from '..
 import { eventPayload } from './events.ts';
 import type { LineDetails } from './job-lifecycle.ts';
 import { isConnected, type AttemptOutcome } from './retry-policy.ts';
+import { redactDetails } from '../../shared/redact.ts';
 
 export interface ProviderRetryInput {
   jobId: string;
@@ -64,7 +65,7 @@ export function providerRetryTx(db: Database, input: ProviderRetryInput): Promis
         resourceType: 'fax_job',
         resourceId: jobId,
         outcome: 'failure',
-        details: { status: after.status, attempt: job.attempts, reason: outcome.reason, provider_retries: true },
+        details: redactDetails({ status: after.status, attempt: job.attempts, reason: outcome.reason, provider_retries: true }),
       });
     }
     return after;

@@ -7,7 +7,8 @@ import type { AppEnv } from '../context.ts';
 import { ApiError, type ErrorBody } from '../errors.ts';
 import { log } from '../lib/log.ts';
 import { StorageError } from '../services/s3-document-store.ts';
-import { chain, isDatabaseUnavailable } from '../lifecycle/db-errors.ts';
+import { isDatabaseUnavailable } from '../lifecycle/db-errors.ts';
+import { rootMessage, rootName } from '../lib/error-detail.ts';
 
 /** Seconds a client should wait before retrying after an outage answer. */
 export const OUTAGE_RETRY_AFTER_SECONDS = 5;
@@ -41,7 +42,7 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
     log('error', 'database unavailable', { request_id: requestId, error: rootName(err) });
     body = { error: { code: 'database_unavailable', message: 'The database is unavailable; retry later (an Idempotency-Key makes the retry safe).' } };
   } else {
-    // Driver messages can quote values, so the message goes through the redaction helper.
+    // Driver messages can quote SQL and values: rootMessage keeps only what is safe (lib/error-detail.ts).
     log('error', 'unhandled error', { request_id: requestId, error: err.name, detail: rootMessage(err).slice(0, 300) });
     body = { error: { code: 'internal_error', message: 'An internal error occurred.' } };
   }
@@ -51,28 +52,3 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   if (err instanceof ApiError && err.headers) for (const [k, v] of Object.entries(err.headers)) res.headers.set(k, v);
   return res;
 };
-
-/**
- * Drizzle wraps driver errors as "Failed query: <sql> params: <values>"; log the innermost cause,
- * whatever its type (a Neon socket failure's cause is an ErrorEvent, not an Error), and never a
- * message that quotes SQL or parameters.
- */
-export function rootMessage(err: unknown): string {
-  const e = rootCause(err);
-  const name = (e as { name?: unknown } | null)?.name ?? rootName(err);
-  const message = String((e as { message?: unknown } | null)?.message ?? '');
-  if (/failed query|params:|\b(insert|update|select|delete)\b[\s\S]*\b(into|from|set|where)\b/i.test(message)) return `${String(name)}: (database error, query not logged)`;
-  return `${String(name)}: ${message}`;
-}
-
-function rootCause(err: unknown): unknown {
-  let last: unknown = err;
-  for (const e of chain(err)) last = e;
-  return last;
-}
-
-/** The innermost error's class name only: driver messages can quote SQL and parameters. */
-function rootName(err: unknown): string {
-  const e = rootCause(err);
-  return (e as { constructor?: { name?: string } } | null)?.constructor?.name ?? typeof e;
-}

@@ -1,7 +1,9 @@
 // Append-only audit trail: who did what to which id, with what outcome. Callers pass only
-// non-PHI details (masked numbers, counts, reasons); tokens and document content never go here.
+// non-PHI details (masked numbers, counts, reasons); tokens and document content never go here,
+// and every string in the details is redacted again on the way in (shared/redact.ts).
 import type { Database } from '../db/client.ts';
 import { auditEvents } from '../db/schema.ts';
+import { redactDetails } from '../../shared/redact.ts';
 
 export interface AuditEvent {
   actorType: 'api_key' | 'bootstrap' | 'anonymous' | 'agent' | 'provider' | 'system';
@@ -32,7 +34,7 @@ export class PostgresAuditLog implements AuditLog {
       outcome: event.outcome,
       clientIp: event.clientIp ?? null,
       requestId: event.requestId ?? null,
-      details: event.details ?? null,
+      details: event.details ? redactDetails(event.details) : null,
     });
   }
 }

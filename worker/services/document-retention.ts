@@ -12,6 +12,7 @@ import type { DocumentStore } from './document-store.ts';
 import { FINAL_STATUSES } from '../lifecycle/job-lifecycle.ts';
 import { drain, type DueDocument, type RetentionSource } from './retention-batches.ts';
 import { MAX_KEYS_PER_DELETE } from './s3-multi-delete.ts';
+import { redactDetails } from '../../shared/redact.ts';
 
 export interface RetentionOptions {
   artifactDays: number;
@@ -80,7 +81,7 @@ async function markDeleted(db: Database, table: Table, ids: string[], audit: Aud
   const query = audit
     ? sql`with marked as (${marked}), audited as (
         insert into ${auditEvents} (actor_type, actor_id, action, resource_type, resource_id, outcome, details)
-        select 'system', ${ACTOR_ID}, ${audit.action}, ${audit.resourceType}, id, 'success', ${JSON.stringify(audit.details)}::jsonb from marked
+        select 'system', ${ACTOR_ID}, ${audit.action}, ${audit.resourceType}, id, 'success', ${JSON.stringify(redactDetails(audit.details))}::jsonb from marked
       ) select count(*)::int as n from marked`
     : sql`with marked as (${marked}) select count(*)::int as n from marked`;
   const rows = await queryRows<{ n: number }>(db, query);

@@ -8,7 +8,7 @@
 // Each test therefore sends its own documentation-range IP, which keeps the tests independent
 // (of each other and of everything else calling from 127.0.0.1) and shows the block is per address.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKey, faxForm, json } from '../../support/api.ts';
+import { api, createKey, faxForm, json } from '../../support/api.ts';
 import { tamperSecret } from '../admin-api-keys/helpers.ts';
 import type { CustomWorker } from '../../support/custom-worker.ts';
 import { expectSecurityHeaders } from './expect-headers.ts';
@@ -189,6 +189,38 @@ describe('failed authentication per client IP (AUTH_FAILURES_PER_MINUTE=3)', () 
     const after = await get('/fax', valid.token, ip);
     expect(after.status).toBe(200);
     await after.arrayBuffer();
+  });
+
+  it('malformed credentials (Basic, two tokens) count as failures up to 429; the audited paths are masked', async () => {
+    const ip = freshIp();
+    const number = '15557654399';
+    const tag = `malformed-${process.pid}-${ipCounter}`;
+    const headers = (authorization: string, i: number) => ({ authorization, 'cf-connecting-ip': ip, 'x-request-id': `${tag}-${i}`, 'content-type': 'application/json' });
+    const put = (authorization: string, i: number) =>
+      fetch(`${worker.url}/admin/inbound-numbers/%2B${number}`, { method: 'PUT', headers: headers(authorization, i), body: '{"owner":"x"}' });
+    const malformed = ['Basic dXNlcjpwYXNz', 'Bearer fbk_a fbk_b', 'Token abc'];
+    for (const [i, authorization] of malformed.entries()) {
+      const res = await put(authorization, i);
+      expect(res.status, authorization).toBe(401);
+      expect((await json(res)).error.code).toBe('invalid_api_key');
+    }
+    const blocked = await put('Basic dXNlcjpwYXNz', 3);
+    await expect429(blocked, 'too_many_auth_failures', 3);
+
+    // Both kinds of event are audited with the number in the path masked (written in the background: poll).
+    const events: any[] = [];
+    for (let i = 0; i < 50 && events.length < 4; i++) {
+      events.length = 0;
+      for (const action of ['auth.failure', 'auth.blocked']) {
+        const page = await json(await api(`/admin/audit?action=${action}&limit=200`));
+        events.push(...page.data.filter((e: any) => String(e.request_id).startsWith(tag)));
+      }
+      if (events.length < 4) await sleep(100);
+    }
+    expect(events.map((e) => e.action).sort()).toEqual(['auth.blocked', 'auth.failure', 'auth.failure', 'auth.failure']);
+    const text = JSON.stringify(events);
+    expect(text).not.toContain(number);
+    expect(text).toContain('***4399');
   });
 
   it('requests without any key do not count as failures', async () => {
