@@ -4,8 +4,13 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { api, createKey, json } from '../../support/api.ts';
 
-/** Sized to time, not to a count: on a loaded 2-core machine a property stops at the time box instead of timing out. */
+/**
+ * Sized to time, not to a count: on a loaded 2-core machine a property stops at the time box instead
+ * of timing out. The test's own timeout (FUZZ_TEST_TIMEOUT) leaves room for the time box plus one
+ * request's abort (10 s) and the last run's shrinking.
+ */
 const TIME_BOXED = { interruptAfterTimeLimit: 15000, markInterruptAsFailure: false } as const;
+const FUZZ_TEST_TIMEOUT = 60_000;
 
 let keyId: string;
 beforeAll(async () => {
@@ -35,7 +40,7 @@ describe('JSON bodies under generated input', () => {
       }),
       { numRuns: 500, ...TIME_BOXED },
     );
-  });
+  }, FUZZ_TEST_TIMEOUT);
 
   it('POST /admin/api-keys/:id/rotate never fails with a 5xx', async () => {
     await fc.assert(
@@ -44,7 +49,7 @@ describe('JSON bodies under generated input', () => {
       }),
       { numRuns: 300, ...TIME_BOXED },
     );
-  });
+  }, FUZZ_TEST_TIMEOUT);
 });
 
 describe('query strings under generated input', () => {
@@ -61,7 +66,7 @@ describe('query strings under generated input', () => {
         }),
         { numRuns: 300, ...TIME_BOXED },
       );
-    });
+    }, FUZZ_TEST_TIMEOUT);
   }
   it('path parameters never fail with a 5xx', async () => {
     await fc.assert(
@@ -73,5 +78,5 @@ describe('query strings under generated input', () => {
       }),
       { numRuns: 300, ...TIME_BOXED },
     );
-  });
+  }, FUZZ_TEST_TIMEOUT);
 });

@@ -4,8 +4,13 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createKey, json, workerUrl, type CreatedKey } from '../../support/api.ts';
 
-/** Sized to time, not to a count: on a loaded 2-core machine a property stops at the time box instead of timing out. */
-const TIME_BOXED = { interruptAfterTimeLimit: 20000, markInterruptAsFailure: false } as const;
+/**
+ * Sized to time, not to a count: on a loaded 2-core machine a property stops at the time box instead
+ * of timing out. The test's own timeout (FUZZ_TEST_TIMEOUT) leaves room for the time box plus one
+ * request's abort (10 s) and the last run's shrinking.
+ */
+const TIME_BOXED = { interruptAfterTimeLimit: 15000, markInterruptAsFailure: false } as const;
+const FUZZ_TEST_TIMEOUT = 60_000;
 
 let key: CreatedKey;
 beforeAll(async () => {
@@ -46,7 +51,7 @@ describe('POST /fax under generated input', () => {
       }),
       { numRuns: 600, ...TIME_BOXED },
     );
-  });
+  }, FUZZ_TEST_TIMEOUT);
 
   it('handles malformed multipart bodies', async () => {
     await fc.assert(
@@ -55,7 +60,7 @@ describe('POST /fax under generated input', () => {
       }),
       { numRuns: 600, ...TIME_BOXED },
     );
-  });
+  }, FUZZ_TEST_TIMEOUT);
 
   it('handles truncated and mangled versions of a valid upload', async () => {
     const form = new FormData();
@@ -72,5 +77,5 @@ describe('POST /fax under generated input', () => {
       }),
       { numRuns: 600, ...TIME_BOXED },
     );
-  });
+  }, FUZZ_TEST_TIMEOUT);
 });
