@@ -27,7 +27,7 @@ function commands(file: string): string[] {
       fence = marker[1]!;
       block = [];
     } else if (marker) {
-      if (['', 'sh', 'bash', 'shell', 'console'].includes(fence)) {
+      if (['', 'sh', 'bash', 'shell', 'console'].includes(fence ?? '')) {
         out.push(...block.join('\n').replace(/\\\n\s*/g, ' ').split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter((l) => l && !l.startsWith('#')));
       }
       fence = null;

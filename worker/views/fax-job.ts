@@ -1,9 +1,10 @@
 // The public JSON shape of a fax job and its attempts. `pages` is the document's page count,
-// `pages_sent` what the last attempt transmitted. The document link is a fresh short-lived signed URL.
+// `pages_sent` what the last attempt transmitted. The document link is a fresh short-lived
+// signed URL, for callers with fax:read (document-link.ts).
 import type { Context } from 'hono';
 import type { AppEnv } from '../context.ts';
 import type { FaxAttemptRow, FaxJobRow } from '../db/schema.ts';
-import { documentUrl } from '../lib/pdf-token.ts';
+import { documentLink } from './document-link.ts';
 
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
 
@@ -27,16 +28,7 @@ export function presentAttempt(a: FaxAttemptRow) {
 }
 
 export async function presentFaxJob(c: Context<AppEnv>, job: FaxJobRow, attempts: FaxAttemptRow[] = []) {
-  const config = c.get('config');
-  const base = config.publicApiUrl ?? new URL(c.req.url).origin;
-  // A response never carries more than the caller's scopes allow: the document link needs fax:read
-  // (a fax:send-only key gets the job, not a way to read the document).
-  const caller = c.get('caller');
-  const mayReadDocument = !!caller && caller.scopes.has('fax:read');
-  const link =
-    mayReadDocument && config.pdfTokenSecret && !job.documentDeletedAt
-      ? await documentUrl(base, `/fax/${job.id}/pdf`, config.pdfTokenSecret, job.id, config.pdfTokenTtlMinutes)
-      : null;
+  const link = await documentLink(c, { readScope: 'fax:read', path: `/fax/${job.id}/pdf`, id: job.id, deletedAt: job.documentDeletedAt });
   return {
     id: job.id,
     status: job.status,
@@ -66,7 +58,6 @@ export async function presentFaxJob(c: Context<AppEnv>, job: FaxJobRow, attempts
     dialed_at: job.dialedAt?.toISOString() ?? null,
     completed_at: job.completedAt?.toISOString() ?? null,
     canceled_at: job.canceledAt?.toISOString() ?? null,
-    pdf_url: link?.url ?? null,
-    pdf_url_expires_at: link?.expiresAt.toISOString() ?? null,
+    ...link,
   };
 }
