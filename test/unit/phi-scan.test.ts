@@ -13,9 +13,11 @@ describe('scanForPhi (the PHI-in-logs detector)', () => {
       'Error: Failed query: select 1 from keys where id = $1',
       '{"msg":"x","detail":"params: abc"}',
       '[wrangler:info] PUT /admin/inbound-numbers/+15555550142 200 OK (12ms)',
+      'to +44 20 7946 0958',
+      '{"to":"+4930123456789"}',
     ];
     const kinds = scanForPhi(lines, ['s3cr3t-value-long']).map((f) => f.kind);
-    expect(kinds).toEqual(['phone number', 'phone number', 'api key', 'signed link token', 'secret', 'document text', 'sql text', 'sql text', 'phone number']);
+    expect(kinds).toEqual(['phone number', 'phone number', 'api key', 'signed link token', 'secret', 'document text', 'sql text', 'sql text', 'phone number', 'phone number', 'phone number']);
   });
 
   it('accepts masked numbers and ordinary log lines', () => {
