@@ -10,6 +10,7 @@ import { clientIp } from '../lib/client-ip.ts';
 import { audit } from '../lib/audit.ts';
 import { limitFor, routeClass } from '../security/rate-limit-policy.ts';
 import type { RateLimitResult } from '../security/rate-limiter.ts';
+import { forgetClean, isKnownClean, rememberClean } from '../security/clean-addresses.ts';
 
 function limiter(c: Context<AppEnv>, bucket: string) {
   const ns = c.env.RATE_LIMITER;
@@ -43,22 +44,28 @@ export const rateLimitByKey = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-/** Bucket for failed authentication attempts from the caller's IP. */
+/**
+ * Bucket for failed authentication attempts from the caller's IP. An address this isolate just saw
+ * with no failures skips the check for a moment (security/clean-addresses.ts).
+ */
 export function authFailureLimiter(c: Context<AppEnv>) {
   const config = c.get('config');
-  const stub = limiter(c, `authfail:${clientIp(c) ?? 'unknown'}`);
+  const address = `authfail:${clientIp(c) ?? 'unknown'}`;
   const limit = config.rateLimits.authFailuresPerIp;
   const windowMs = config.rateLimits.windowSeconds * 1000;
   return {
     async assertNotBlocked(): Promise<void> {
-      const r = await stub.peek(limit, windowMs);
+      if (isKnownClean(address)) return;
+      const r = await limiter(c, address).peek(limit, windowMs);
+      if (r.allowed && r.remaining === r.limit) rememberClean(address, r.resetAt);
       if (!r.allowed) {
         c.executionCtx.waitUntil(audit(c, { action: 'auth.blocked', outcome: 'denied', details: { path: redact(c.req.path) } }).catch(() => {}));
         tooMany(c, r, 'too_many_auth_failures', 'Too many failed authentication attempts from this address.');
       }
     },
     async recordFailure(): Promise<void> {
-      await stub.hit(limit, windowMs);
+      forgetClean(address);
+      await limiter(c, address).hit(limit, windowMs);
     },
   };
 }
