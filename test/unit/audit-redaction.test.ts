@@ -2,19 +2,9 @@
 // module that inserts into audit_events (drizzle or raw SQL) passes its details through it, so a
 // caller that forgets to mask a number (an agent's reject reason, a provider's failure text) cannot
 // put it in the audit table. The API suite's teardown also scans the table itself (global-setup.ts).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redactDetails } from '../../shared/redact.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '../../worker');
-
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    return statSync(full).isDirectory() ? files(full) : full.endsWith('.ts') ? [full] : [];
-  });
-}
+import { sources } from '../support/worker-source.ts';
 
 const AUDIT_INSERT = /\.insert\(auditEvents\)|insert into \$\{auditEvents\}/;
 
@@ -38,9 +28,9 @@ describe('audit details redaction', () => {
   });
 
   it('every insert into audit_events goes through redactDetails', () => {
-    const inserting = files(ROOT).filter((f) => AUDIT_INSERT.test(readFileSync(f, 'utf8')));
+    const inserting = sources().filter((s) => AUDIT_INSERT.test(s.sf.text));
     expect(inserting.length, 'the check found no audit insert at all').toBeGreaterThanOrEqual(4);
-    const offenders = inserting.filter((f) => !readFileSync(f, 'utf8').includes('redactDetails(')).map((f) => path.relative(ROOT, f));
+    const offenders = inserting.filter((s) => !s.sf.text.includes('redactDetails(')).map((s) => s.rel);
     expect(offenders).toEqual([]);
   });
 });
