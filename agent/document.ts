@@ -1,6 +1,6 @@
 // The outbound document: download the PDF from the edge's short-lived signed URL (retrying network errors,
-// 429 and 5xx), convert it to TIFF-F with Ghostscript (tiffg4, 204x196, pages fitted to the paper size) and
-// count its pages with tiffinfo. Ghostscript's output is never logged: it can quote document content.
+// 429 and 5xx), convert it to TIFF-F with Ghostscript (agent/ghostscript.ts: tiffg4, 204x196, pages fitted
+// to the paper size) and count its pages. Ghostscript's output is never logged: it can quote document content.
 import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { chmod, rm } from 'node:fs/promises';
@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { backoffDelay } from './ami/backoff.ts';
 import type { BackoffOptions } from './ami/backoff.ts';
+import { coldGhostscript, type GhostscriptRunner, type PaperSize } from './ghostscript.ts';
 import { countTiffPages } from './tiff-pages.ts';
 
 export { countTiffPages };
@@ -104,21 +105,17 @@ function run(cmd: string, args: string[], opts: { timeoutMs: number; signal?: Ab
 }
 
 export interface ConvertOptions {
-  paperSize?: 'letter' | 'a4';
+  paperSize?: PaperSize;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** The Ghostscript to run (the agent's pre-started one); default a fresh process. */
+  ghostscript?: GhostscriptRunner;
 }
 
 /** PDF -> TIFF-F (CCITT G4, 1728 px wide, 204x196 dpi) for SendFAX; resolves with the page count. */
 export async function convertPdfToTiff(pdf: string, tiff: string, opts: ConvertOptions = {}): Promise<number> {
-  const args = [
-    '-q', '-dNOPAUSE', '-dBATCH', '-dSAFER', '-sDEVICE=tiffg4', '-r204x196',
-    // Every page (landscape, oversized...) is scaled onto the fax page, so the width is always 1728 px.
-    `-sPAPERSIZE=${opts.paperSize ?? 'letter'}`, '-dFIXEDMEDIA', '-dPDFFitPage',
-    `-sOutputFile=${tiff}`, pdf,
-  ];
   try {
-    await run('gs', args, { timeoutMs: opts.timeoutMs ?? 300_000, signal: opts.signal });
+    await (opts.ghostscript ?? coldGhostscript).render(pdf, tiff, { paperSize: opts.paperSize ?? 'letter', timeoutMs: opts.timeoutMs ?? 300_000, signal: opts.signal });
   } catch (err) {
     await rm(tiff, { force: true });
     if (opts.signal?.aborted) throw opts.signal.reason;

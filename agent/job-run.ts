@@ -1,11 +1,15 @@
-// The pipeline of one outbound job: download -> convert -> progress `dialing` (asks the edge for the dial grant)
-// -> wait for `dial_ok` -> journal `dialing` durably -> Originate -> outcome. Revoke/suspend abort it before dialling.
+// The pipeline of one outbound job: download -> progress `dialing` (asks the edge for the dial grant) while
+// converting -> wait for `dial_ok` -> journal `dialing` durably -> Originate -> outcome. Revoke/suspend abort it
+// before dialling. The grant is asked for as soon as the document is here, so the edge's round trip overlaps
+// the conversion; a document that then fails to convert is never dialled (its attempt ends failed,
+// conversion_failed).
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { AgentMessageBody, JobResult } from '../shared/agent-protocol.ts';
 import { maskNumber } from '../shared/mask-number.ts';
 import type { BackoffOptions } from './ami/backoff.ts';
 import { convertPdfToTiff, DocumentError, downloadDocument } from './document.ts';
+import type { GhostscriptRunner } from './ghostscript.ts';
 import type { Journal, JournalEntry } from './journal.ts';
 import { errorMessage } from './logger.ts';
 import type { Logger } from './logger.ts';
@@ -16,7 +20,7 @@ import type { DialAmi, DialSettings } from './outbound-call.ts';
 export interface ActiveJob {
   jobId: string;
   offerId: string;
-  /** preparing: download/convert; awaiting_grant: progress `dialing` sent; dialing: journal says dialing. */
+  /** preparing: download; awaiting_grant: progress `dialing` sent (converting meanwhile); dialing: journal says dialing. */
   phase: 'preparing' | 'awaiting_grant' | 'dialing';
   /** dial_ok received (possibly before preparation ended, e.g. re-sent by the edge after a reconnect). */
   granted: boolean;
@@ -42,6 +46,8 @@ export interface JobRunContext {
   onPhase: () => void;
   /** Destinations that failed T.38 negotiation go out in audio next time. */
   t38?: T38Fallback;
+  /** The pre-started Ghostscript (default: a fresh process per conversion). */
+  ghostscript?: GhostscriptRunner;
 }
 
 export function newActiveJob(jobId: string, offerId: string): ActiveJob {
@@ -66,14 +72,14 @@ export async function runJob(ctx: JobRunContext, job: ActiveJob, entry: Omit<Jou
     sendProgress(ctx, job, 'downloading');
     await downloadDocument(entry.documentUrl, files.pdf, { signal, backoff: ctx.downloadBackoff });
     sendProgress(ctx, job, 'converting');
-    const pages = await convertPdfToTiff(files.pdf, files.tiff, { paperSize: ctx.paperSize, signal });
-    await rm(files.pdf, { force: true }).catch(() => undefined);
-    signal.throwIfAborted();
     if (!job.granted) {
       job.phase = 'awaiting_grant';
-      sendProgress(ctx, job, 'dialing', pages); // the edge answers dial_ok (or revoke_offer)
-      await waitForGrant(job);
+      sendProgress(ctx, job, 'dialing'); // the edge answers dial_ok (or revoke_offer) while we convert
     }
+    const pages = await convertPdfToTiff(files.pdf, files.tiff, { paperSize: ctx.paperSize, signal, ghostscript: ctx.ghostscript });
+    await rm(files.pdf, { force: true }).catch(() => undefined);
+    signal.throwIfAborted();
+    await waitForGrant(job);
     job.phase = 'dialing'; // from here on a revoke is ignored and the job is never dialled again
     ctx.onPhase();
     const channelId = `${jobId}-${job.offerId.slice(4, 12)}`;

@@ -7,6 +7,7 @@ import type { AgentMessageBody, EdgeMessage, JobResult } from '../shared/agent-p
 import { maskNumber } from '../shared/mask-number.ts';
 import type { BackoffOptions } from './ami/backoff.ts';
 import { jobFiles, newActiveJob, runJob, sendProgress } from './job-run.ts';
+import { WarmGhostscript } from './ghostscript.ts';
 import { T38Fallback } from './t38-fallback.ts';
 import type { ActiveJob, JobRunContext } from './job-run.ts';
 import type { Journal, JournalEntry } from './journal.ts';
@@ -47,6 +48,7 @@ export class JobRunner {
   readonly #o: JobRunnerOptions;
   readonly #log: Logger;
   readonly #ctx: JobRunContext;
+  readonly #ghostscript: WarmGhostscript;
   readonly #active = new Map<string, ActiveJob>();
   #accepting = true;
   #toResume: JournalEntry[] = [];
@@ -55,10 +57,13 @@ export class JobRunner {
   constructor(options: JobRunnerOptions) {
     this.#o = options;
     this.#log = options.logger.child({ component: 'jobs' });
+    const outDir = path.join(options.spoolDir, 'outbound');
+    this.#ghostscript = new WarmGhostscript(outDir, options.paperSize);
     this.#ctx = {
-      ...options, log: this.#log, outDir: path.join(options.spoolDir, 'outbound'),
+      ...options, log: this.#log, outDir,
       onPhase: () => (options.metrics.callsInFlight = this.callsInFlight),
       t38: new T38Fallback(path.join(options.spoolDir, 't38-fallback.json')),
+      ghostscript: this.#ghostscript,
     };
   }
 
@@ -87,6 +92,7 @@ export class JobRunner {
     // Asterisk reads the TIFFs from here: group-readable (run the agent with Asterisk's group, see agent/README.md).
     await mkdir(this.#ctx.outDir, { recursive: true, mode: 0o750 });
     for (const name of await readdir(this.#ctx.outDir)) await rm(path.join(this.#ctx.outDir, name), { force: true });
+    this.#ghostscript.start(); // after the clean-up above: its output file lives in outDir
     for (const e of this.#o.journal.all()) {
       if (e.state === 'accepted') this.#toResume.push(e);
       if (e.state !== 'dialing') continue;
@@ -150,6 +156,11 @@ export class JobRunner {
   afterHello(): void {
     for (const e of this.#o.journal.all()) if (e.state === 'done' && e.result) this.#sendResult(e, e.result);
     for (const job of this.#active.values()) if (job.phase === 'awaiting_grant') sendProgress(this.#ctx, job, 'dialing');
+  }
+
+  /** Shutdown, once no job runs: stops the pre-started Ghostscript. */
+  async close(): Promise<void> {
+    await this.#ghostscript.close();
   }
 
   stopAccepting(): void {

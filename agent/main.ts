@@ -161,6 +161,7 @@ export async function startAgent(config: AgentConfig, options: AgentOptions = {}
         await within(runner.whenIdle(true), Math.min(options.resultFlushMs ?? 10_000, deadline - Date.now()));
       }
       stopWaiting.abort();
+      await runner.close();
       await inbound.stop();
       await edge.stop();
       await ami.close();

@@ -8,16 +8,15 @@
 // BENCH_DATABASE_URL uses a real PostgreSQL server instead of embedded PGlite; BENCH_WORKER_LOGS=1
 // shows the worker's log lines.
 import { createScratchDatabase } from './stack/scratch-database.ts';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { onePagePdf } from './bench/sample-pdf.ts';
 import { benchWorkerVars } from './bench/worker-vars.ts';
 import { startLocalStack } from './stack/local-stack.ts';
-import { ROOT, stopChild } from './stack/worker-process.ts';
+import { ROOT } from './stack/worker-process.ts';
 import { startWorkerdProcess } from './stack/workerd-process.ts';
-import { startAmiSimulator } from '../test/support/ami-simulator/index.ts';
+import { benchSipLatency } from './bench/sip-latency.ts';
 import { benchAccept, type AcceptBench } from './bench-accept.ts';
 import { benchThroughput, summarise, type Row } from './bench/throughput.ts';
 import { benchUploadMemory, formatUploadMemory } from './bench/upload-memory.ts';
@@ -108,40 +107,7 @@ async function run(pgUrl: string | undefined) {
     const accept = await benchAccept(stack.databaseUrl, stack.vars.DATABASE_WS_PROXY);
 
     // SIP: a real agent process against the simulated Asterisk.
-    const spool = path.join(dir, 'agent');
-    const sim = await startAmiSimulator({ timeScale: 0.001, spoolDir: path.join(dir, 'asterisk') });
-    const agentRes = await fetch(`${worker.url}/admin/agents`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"name":"bench","max_channels":4}' });
-    const agent = (await agentRes.json()) as { token: string };
-    writeFileSync(path.join(dir, 'agent.token'), agent.token, { mode: 0o600 });
-    const child = spawn(process.execPath, ['agent/main.ts'], {
-      cwd: ROOT,
-      stdio: 'ignore',
-      env: {
-        PATH: process.env.PATH ?? '', EDGE_URL: worker.url, AGENT_ALLOW_INSECURE_EDGE: 'true', AGENT_TOKEN_FILE: path.join(dir, 'agent.token'),
-        AMI_PORT: String(sim.port), AMI_USERNAME: 'faxbot', AMI_SECRET: 'faxbotsecret', AMI_CHANNEL_TEMPLATE: 'PJSIP/{number}@trunk',
-        SPOOL_DIR: spool, HEALTH_PORT: '0', MAX_CHANNELS: '4', LOG_LEVEL: 'warn',
-      },
-    });
-    const sip: number[] = [];
-    try {
-      for (let i = 0; i < SIP_N + 3; i++) {
-        const { id, t0 } = await post('+15555550402');
-        const started = Date.now() - performance.now() + t0;
-        const deadline = Date.now() + 30_000;
-        let call;
-        while (!(call = sim.calls.find((c) => JSON.stringify(c.request.variables).includes(id))) && Date.now() < deadline) {
-          await new Promise((r) => setTimeout(r, 1));
-        }
-        if (!call) throw new Error('no Originate within 30 s: is the agent running (gs installed)?');
-        if (i >= 3) sip.push(call.receivedAt - started); // the first three warm the agent up
-        while ((await (await fetch(`${worker.url}/fax/${id}`, { headers: auth })).json() as { status: string }).status === 'in_progress') {
-          await new Promise((r) => setTimeout(r, 5));
-        }
-      }
-    } finally {
-      await stopChild(child);
-      await sim.close();
-    }
+    const sip = await benchSipLatency({ workerUrl: worker.url, adminKey: ADMIN, dir, n: SIP_N });
     report({ ceiling: stats(ceiling), send: stats(sends), get: stats(gets), sip: stats(sip) }, accept, throughputSection(throughput.rows, throughput.pinned, load) + workerdSection);
   } finally {
     await worker.stop();
@@ -281,9 +247,10 @@ The atomic accept costs ${extra >= 0 ? `${extra.toFixed(2)} round trips more` : 
 non-atomic one it replaced (ratio ${(accept.lifecycleMs / accept.previousMs).toFixed(2)}): the transaction is one statement
 (data-modifying CTEs), so atomicity costs no extra round trip.
 
-The SIP figure includes the offer over the agent's WebSocket, the agent's durable journal writes,
-the document download, PDF -> TIFF-F with Ghostscript (the largest part), the dial grant round trip
-and the AMI Originate. Local dev numbers: production Postgres (Neon) and S3 add network latency.
+The SIP figure (alone: \`node scripts/bench/sip-latency.ts\`) includes the offer over the agent's
+WebSocket, the agent's durable journal writes, the document download, PDF -> TIFF-F with the agent's
+pre-started Ghostscript (the largest part; the dial grant round trip runs during it) and the AMI
+Originate. Local dev numbers: production Postgres (Neon) and S3 add network latency.
 ${sections}`;
   // Earlier runs' comparisons (before/after tables of past issues) live below the marker and are kept.
   const file = path.join(ROOT, 'docs/benchmarks.md');

@@ -1,7 +1,8 @@
 // FAX_BACKEND=sip: jobs go to on-prem agents. A due job is handed off by poking the hubs of
 // connected agents with free channels; each hub leases the oldest due job atomically and the
 // agent's dial request starts the attempt (lifecycle). With no agent online the job waits in
-// `queued` (re-poked by the sweep) until an agent connects or the job expires.
+// `queued` (re-poked by the sweep) until an agent connects or the job expires. A new job also
+// wakes the hubs straight from the request (`wake`), so its offer does not wait for the sweep.
 import type { FaxAttemptRow, FaxJobRow } from '../db/schema.ts';
 import type { Env } from '../env.ts';
 import type { AgentRepository } from '../services/agents.ts';
@@ -9,6 +10,9 @@ import type { FaxBackend, PollResult } from './fax-backend.ts';
 
 /** How often the sweep re-pokes agents about a job that is still waiting. */
 const REPOKE_MS = 30_000;
+/** How long an isolate reuses the agents it last found with free channels, per site, for `wake`. */
+const CANDIDATES_TTL_MS = 1_000;
+const recentCandidates = new Map<string, { at: number; ids: string[] }>();
 
 export class SipBackend implements FaxBackend {
   readonly name = 'sip';
@@ -35,6 +39,21 @@ export class SipBackend implements FaxBackend {
     // A failed wake-up is harmless: the job is durable and hubs also pick it up on their alarms.
     await Promise.all(candidates.slice(0, 3).map((c) => this.hub(c.id).kick().catch(() => undefined)));
     return new Date(Date.now() + REPOKE_MS);
+  }
+
+  /**
+   * Pokes the hubs of agents with free channels (as this isolate saw them up to a second ago: a stale
+   * guess costs a claim that finds nothing, and the sweep still pokes whoever it missed).
+   */
+  async wake(job: FaxJobRow): Promise<void> {
+    const key = job.site ?? '';
+    let seen = recentCandidates.get(key);
+    if (!seen || Date.now() - seen.at > CANDIDATES_TTL_MS) {
+      seen = { at: Date.now(), ids: (await this.agents.candidates(job.site)).slice(0, 3).map((c) => c.id) };
+      if (recentCandidates.size >= 1_000) recentCandidates.clear();
+      recentCandidates.set(key, seen);
+    }
+    await Promise.all(seen.ids.map((id) => this.hub(id).kick().catch(() => undefined)));
   }
 
   async poll(_job: FaxJobRow, _attempt: FaxAttemptRow | undefined): Promise<PollResult> {

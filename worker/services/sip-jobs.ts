@@ -30,10 +30,11 @@ export class SipJobs {
     const offerId = `off_${randomId(20)}`;
     const expires = new Date(Date.now() + offerTimeoutMs);
     const siteFilter = site ? sql`(j.site is null or j.site = ${site})` : sql`j.site is null`;
-    const rows = await queryRows<{ id: string }>(this.db(), sql`
-      update ${faxJobs} set agent_id = ${agentId}, offer_id = ${offerId}, offer_state = 'offered',
-        offer_expires_at = ${expires.toISOString()}, updated_at = now()
-      where id = (
+    // One statement: the lease and the row the offer is built from (no second read).
+    const rows = await this.db()
+      .update(faxJobs)
+      .set({ agentId, offerId, offerState: 'offered', offerExpiresAt: expires, updatedAt: sql`now()` })
+      .where(sql`${faxJobs.id} = (
         select j.id from ${faxJobs} j
         where j.status = 'queued' and j.backend = 'sip' and j.agent_id is null and ${siteFilter}
           and (select count(*) from ${faxJobs} mine where mine.agent_id = ${agentId} and mine.status in ('queued', 'in_progress')) < ${maxOpen}
@@ -43,10 +44,9 @@ export class SipJobs {
               and (o.status = 'in_progress' or (o.status = 'queued' and o.offer_id is not null))
           )
         order by j.created_at, j.id limit 1 for update skip locked
-      )
-      returning id`);
-    const id = rows[0]?.id;
-    return id ? this.find(id) : null;
+      )`)
+      .returning();
+    return rows[0] ?? null;
   }
 
   async find(id: string): Promise<FaxJobRow | null> {

@@ -1,5 +1,6 @@
 // The common end of POST /fax and POST /fax/:id/resend: store the document, then accept the job
-// through the lifecycle (row, audit and first event in one transaction), then wake the scheduler.
+// through the lifecycle (row, audit and first event in one transaction), then wake the scheduler
+// (and, for a job due now, the backend's `wake`: SIP agents' hubs, which lease from the committed row).
 // The hand-off to the backend happens from the committed state (the recovery sweep), never here,
 // so a request that dies after the commit still has its fax sent, exactly once.
 import type { Context } from 'hono';
@@ -52,6 +53,8 @@ export async function acceptJob(c: Context<AppEnv>, fields: JobFields, pdf: Uint
       .kick(job.wakeAt?.getTime())
       .catch(() => log('warn', 'scheduler kick failed; the sweep heartbeat picks the job up', { fax_id: job.id })),
   );
+  const wake = job.status === 'queued' ? services.backendFor(job.backend)?.wake?.(job) : undefined;
+  if (wake) c.executionCtx.waitUntil(wake.catch(() => undefined));
   return c.json(await presentFaxJob(c, job), 202);
 }
 

@@ -1,0 +1,171 @@
+// Ghostscript for PDF -> TIFF-F, started ahead of need. Half of a cold `gs` run on a one-page fax is
+// start-up (init files, fonts, the device: ~50 ms of the ~65), so the agent keeps one process past
+// that point, waiting on stdin for its program: a conversion hands it `(job.pdf) run` and closes
+// stdin, and the next spare starts once that conversion is over (not during it: on a small machine
+// the two would share the CPU). The spare may read only the spool (-dSAFER, --permit-file-read, TMPDIR) and
+// writes to a file of its own, renamed to the job's TIFF when Ghostscript exits 0. Its output (which
+// can quote document content) is never read.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+
+export type PaperSize = 'letter' | 'a4';
+
+export interface RenderOptions {
+  paperSize: PaperSize;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** Renders `pdf` to `tiff`; rejects with the process's error (ENOENT, exit code, kill signal). */
+export interface GhostscriptRunner {
+  render(pdf: string, tiff: string, o: RenderOptions): Promise<void>;
+}
+
+/** The fax device: CCITT G4, 204x196 dpi, every page (landscape, oversized...) fitted to the paper, so 1728 px wide. */
+export function faxDeviceArgs(paperSize: PaperSize): string[] {
+  return ['-q', '-dNOPAUSE', '-dBATCH', '-dSAFER', '-sDEVICE=tiffg4', '-r204x196', `-sPAPERSIZE=${paperSize}`, '-dFIXEDMEDIA', '-dPDFFitPage'];
+}
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  error?: Error;
+}
+
+interface Process {
+  child: ChildProcess;
+  out: string;
+  paperSize: PaperSize;
+  exited: Promise<Exit>;
+}
+
+/** Thrown for a run that did not exit 0: fields as `execFile`'s errors have them. */
+export class GhostscriptExit extends Error {
+  override name = 'GhostscriptExit';
+  readonly code: number | undefined;
+  readonly killed: boolean;
+  readonly signal: string | undefined;
+
+  constructor(code: number | undefined, killed: boolean, signal?: string) {
+    super(`gs ${killed ? 'killed' : `exit ${code}`}`);
+    this.code = code;
+    this.killed = killed;
+    this.signal = signal;
+  }
+}
+
+/** A PostScript string literal's body: backslash and parentheses escaped. */
+export function psString(s: string): string {
+  return s.replace(/[\\()]/g, '\\$&');
+}
+
+export class WarmGhostscript implements GhostscriptRunner {
+  readonly #dir: string;
+  readonly #paperSize: PaperSize;
+  #spare: Process | undefined;
+  #closed = false;
+
+  /** `dir`: where the documents are (the only place Ghostscript may read) and its output goes. */
+  constructor(dir: string, paperSize: PaperSize) {
+    this.#dir = path.resolve(dir);
+    this.#paperSize = paperSize;
+  }
+
+  /** Starts the spare if there is none (idempotent). */
+  start(): void {
+    if (this.#closed || this.#spare) return;
+    this.#spare = this.#spawn(this.#paperSize);
+  }
+
+  async render(pdf: string, tiff: string, o: RenderOptions): Promise<void> {
+    let p = o.paperSize === this.#paperSize ? this.#spare : undefined;
+    if (p) this.#spare = undefined;
+    try {
+      // A spare killed while it waited (out of memory, an operator) is not the document's fault: once more, fresh.
+      for (let tries = 0; ; tries++) {
+        const proc = p && p.child.exitCode === null && p.child.signalCode === null ? p : this.#spawn(o.paperSize);
+        if (p && proc !== p) void p.exited.then(() => rm(p!.out, { force: true }));
+        p = undefined;
+        const exit = await this.#run(proc, pdf, o);
+        if (exit.error) throw exit.error;
+        if (exit.code === 0) return await rename(proc.out, tiff);
+        await rm(proc.out, { force: true });
+        if (exit.signal && !exit.ours && tries === 0) continue;
+        throw new GhostscriptExit(exit.code ?? undefined, exit.signal !== null, exit.signal ?? undefined);
+      }
+    } finally {
+      this.start();
+    }
+  }
+
+  /** Hands the process its program and waits for it to exit (killed on timeout or abort). */
+  async #run(proc: Process, pdf: string, o: RenderOptions): Promise<Exit & { ours: boolean }> {
+    let ours = false;
+    const kill = (): void => {
+      ours = true;
+      proc.child.kill('SIGKILL');
+    };
+    const timer = setTimeout(kill, o.timeoutMs);
+    o.signal?.addEventListener('abort', kill, { once: true });
+    try {
+      proc.child.ref();
+      if (o.signal?.aborted) kill();
+      else proc.child.stdin?.end(`(${psString(pdf)}) run\n`);
+      const exit = await proc.exited;
+      if (exit.error) await rm(proc.out, { force: true });
+      return { ...exit, ours };
+    } finally {
+      clearTimeout(timer);
+      o.signal?.removeEventListener('abort', kill);
+    }
+  }
+
+  /** Stops the spare (agent shutdown) and removes its output file. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const p = this.#spare;
+    this.#spare = undefined;
+    if (!p) return;
+    p.child.kill('SIGKILL');
+    await p.exited;
+    await rm(p.out, { force: true });
+  }
+
+  #spawn(paperSize: PaperSize): Process {
+    const out = path.join(this.#dir, `.gs-${randomUUID()}.tiff`);
+    const args = [...faxDeviceArgs(paperSize), `--permit-file-read=${this.#dir}${path.sep}`, `-sOutputFile=${out}`, '-'];
+    // TMPDIR too: Ghostscript's SAFER mode also lets it read its temporary directory (/tmp by default).
+    const child = spawn('gs', args, { stdio: ['pipe', 'ignore', 'ignore'], env: { ...process.env, TMPDIR: this.#dir } });
+    child.stdin.on('error', () => undefined); // EPIPE when it died first: its exit tells why
+    // A waiting spare does not keep the agent alive; if the agent dies, its stdin closes and it exits.
+    child.unref();
+    (child.stdin as unknown as { unref?: () => void }).unref?.();
+    const exited = new Promise<Exit>((resolve) => {
+      child.once('error', (error) => resolve({ code: null, signal: null, error }));
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+    });
+    return { child, out, paperSize, exited };
+  }
+}
+
+/** One fresh `gs` per conversion (no spare): for tools and tests that convert once. */
+export const coldGhostscript: GhostscriptRunner = {
+  render(pdf, tiff, o) {
+    const args = [...faxDeviceArgs(o.paperSize), `-sOutputFile=${tiff}`, pdf];
+    return new Promise((resolve, reject) => {
+      const child = spawn('gs', args, { stdio: ['ignore', 'ignore', 'ignore'], signal: o.signal });
+      const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs);
+      child.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        if (code === 0) resolve();
+        else reject(new GhostscriptExit(code ?? undefined, signal !== null, signal ?? undefined));
+      });
+    });
+  },
+};
