@@ -36,6 +36,15 @@ describe('POST /fax (errors)', () => {
     await expectError(res, 413, 'file_too_large');
   });
 
+  it('refuses a form with more parts than a fax upload has (400 invalid_multipart)', async () => {
+    const key = await createKey(['fax:send']);
+    const form = new FormData();
+    form.set('to', '+15555550100');
+    form.set('file', new Blob([await makePdf(1)]), 'a.pdf');
+    for (let i = 0; i < 40; i++) form.set(`extra_${i}`, 'x');
+    await expectError(await api('/fax', { method: 'POST', key: key.token, body: form }), 400, 'invalid_multipart');
+  });
+
   it('rejects bad numbers with 400 invalid_number', async () => {
     const key = await createKey(['fax:send']);
     for (const to of ['abc', '123', '+1234567890123456', '+0123456789', '++15555550100']) {

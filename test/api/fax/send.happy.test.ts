@@ -3,6 +3,24 @@ import { PDFDocument } from 'pdf-lib';
 import { api, createKey, json, makePdf, sendFax, waitForStatus } from '../../support/api.ts';
 
 describe('POST /fax (happy path)', () => {
+  it('reads a hand-written multipart body as a browser would: preamble, quoted names, filename*, part headers in any case', async () => {
+    const key = await createKey(['fax:send', 'fax:read']);
+    const pdf = await makePdf(2);
+    const boundary = "----faxbot'(x)+_,./:=? y"; // every character RFC 2046 allows in a boundary
+    const enc = new TextEncoder();
+    const head = [
+      'this preamble is ignored\r\n',
+      `--${boundary}\r\ncontent-disposition: form-data; name="to"\r\ncontent-type: text/plain; charset=utf-8\r\n\r\n+1 (555) 555-0142\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="header_text"\r\n\r\nClinic; "Main"\r\n`,
+      `--${boundary}\r\nCONTENT-DISPOSITION: form-data; name="file"; filename="r.pdf"; filename*=UTF-8''r%C3%A9f%C3%A9rence.pdf\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ].join('');
+    const body = new Uint8Array([...enc.encode(head), ...pdf, ...enc.encode(`\r\n--${boundary}--\r\nepilogue`)]);
+    const res = await api('/fax', { method: 'POST', key: key.token, headers: { 'content-type': `multipart/form-data; boundary="${boundary}"` }, body });
+    const job = await json(res);
+    expect(res.status, JSON.stringify(job)).toBe(202);
+    expect(job).toMatchObject({ to: '+15555550142', header_text: 'Clinic; "Main"', pages: 2, document_bytes: pdf.byteLength });
+  });
+
   it('queues a PDF, returns 202 with the job, and the sandbox takes it to success', async () => {
     const key = await createKey(['fax:send', 'fax:read']);
     const pdf = await makePdf(2);

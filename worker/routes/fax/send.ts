@@ -4,11 +4,10 @@
 // number must normalise to E.164 (400 invalid_number). 202 means the job, its audit row and its
 // first event are committed and it will be sent; Idempotency-Key replays the original job.
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../../context.ts';
 import { ApiError } from '../../errors.ts';
 import { sha256Hex } from '../../lib/crypto.ts';
-import { readFileBytes } from '../../lib/read-file.ts';
+import { readUploadForm, type UploadForm } from '../../lib/multipart-form.ts';
 import { requireScope } from '../../middleware/require-scope.ts';
 import { prepareDocument } from '../../documents/prepare.ts';
 import { hasCover, withCoverPage } from '../../documents/cover-page.ts';
@@ -18,15 +17,20 @@ import { readSendOptions } from './send-options.ts';
 
 /** Room for the multipart framing and the small text fields around the file. */
 const MULTIPART_OVERHEAD = 64 * 1024;
+/** More parts than the API has fields (cover fields included) is not a fax upload. */
+const MAX_PARTS = 32;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 export const HEADER_TEXT_MAX = 100;
 
 export const sendFax = new Hono<AppEnv>().post(
   '/',
   requireScope('fax:send'),
-  (c, next) => {
+  async (c, next) => {
+    // A declared length over the limit is refused before the body is read; an undeclared one
+    // (chunked) is counted by the parser as it streams.
     const max = c.get('config').maxFileSizeBytes;
-    return bodyLimit({ maxSize: max + MULTIPART_OVERHEAD, onError: () => tooLarge(max) })(c, next);
+    if (Number(c.req.header('content-length') ?? 0) > max + MULTIPART_OVERHEAD) tooLarge(max);
+    await next();
   },
   async (c) => {
     const { config, services, caller } = { config: c.get('config'), services: c.get('services'), caller: c.get('caller') };
@@ -34,8 +38,7 @@ export const sendFax = new Hono<AppEnv>().post(
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw new ApiError(400, 'invalid_idempotency_key', 'Idempotency-Key must be 1-255 printable ASCII characters.');
     }
-    const form = await readForm(c.req.raw);
-    rejectDuplicates(form);
+    const form = await readForm(c.req.raw, config.maxFileSizeBytes);
     const to = field(form, 'to');
     if (to === undefined) throw new ApiError(400, 'missing_field', "The 'to' field is required.", { field: 'to' });
     const number = normalizeNumber(to, config.defaultCountryCode);
@@ -48,10 +51,9 @@ export const sendFax = new Hono<AppEnv>().post(
     const site = field(form, 'site')?.trim() || caller.site || null;
     if (site && !/^[\w .:@/-]{1,100}$/.test(site)) throw new ApiError(400, 'invalid_site', 'site must be a site label (letters, digits, spaces, . _ : @ / -).');
     const options = readSendOptions((name) => field(form, name), config.retry.maxTries);
-    const file = form.get('file');
-    if (!(file instanceof File)) throw new ApiError(400, 'missing_file', "Attach the document as the 'file' field.", { field: 'file' });
-    if (file.size > config.maxFileSizeBytes) tooLarge(config.maxFileSizeBytes);
-    const upload = await readFileBytes(file);
+    const file = form.files.get('file');
+    if (!file) throw new ApiError(400, 'missing_file', "Attach the document as the 'file' field.", { field: 'file' });
+    const upload = file.bytes;
     const uploadSha = await sha256Hex(upload);
     // Without the newer options the hash keeps its original form, so retries across an upgrade replay.
     const plain = !options.sendAt && options.maxTries === config.retry.maxTries && !hasCover(options.cover);
@@ -98,29 +100,14 @@ function tooLarge(maxBytes: number): never {
   });
 }
 
-async function readForm(req: Request): Promise<FormData> {
+async function readForm(req: Request, maxFileBytes: number): Promise<UploadForm> {
   const type = req.headers.get('content-type') ?? '';
   if (!/^multipart\/form-data\b/i.test(type)) {
     throw new ApiError(415, 'unsupported_media_type', 'Send the fax as multipart/form-data with fields to and file.');
   }
-  try {
-    return await req.formData();
-  } catch (err) {
-    if (err instanceof ApiError) throw err;
-    throw new ApiError(400, 'invalid_multipart', 'The multipart body could not be parsed.');
-  }
+  return readUploadForm(req, { maxFileBytes, maxParts: MAX_PARTS, onTooLarge: () => tooLarge(maxFileBytes) });
 }
 
-/** Every field at most once: with two `to` or two `file` parts, which one was meant? */
-function rejectDuplicates(form: FormData): void {
-  const seen = new Set<string>();
-  for (const [name] of form.entries()) {
-    if (seen.has(name)) throw new ApiError(400, 'duplicate_field', `The '${name.slice(0, 40)}' field was sent more than once.`, { field: name.slice(0, 40) });
-    seen.add(name);
-  }
-}
-
-function field(form: FormData, name: string): string | undefined {
-  const value = form.get(name);
-  return typeof value === 'string' ? value : undefined;
+function field(form: UploadForm, name: string): string | undefined {
+  return form.fields.get(name);
 }

@@ -1,0 +1,113 @@
+// A multipart/form-data upload read as it streams (@remix-run/multipart-parser), for POST /fax: text
+// fields as strings, each file part as one buffer. Not `request.formData()`: workerd buffers the
+// whole body, then each File again, and the route copied the File once more (3.8× the file in peak
+// RSS per concurrent upload; scripts/bench/upload-memory.ts). Here the body's chunks are held only
+// until their part ends and are joined once. Limits are checked while reading: a body over them is
+// refused before the rest of it arrives. A preamble before the first boundary (RFC 2046 allows one,
+// and some clients send a bare CRLF there) is skipped here: the parser wants the boundary first.
+import {
+  getMultipartBoundary,
+  MaxFileSizeExceededError,
+  MaxPartsExceededError,
+  MaxTotalSizeExceededError,
+  MultipartParseError,
+  parseMultipartStream,
+} from '@remix-run/multipart-parser';
+import { ApiError } from '../errors.ts';
+
+export interface UploadedFile {
+  bytes: Uint8Array;
+  filename: string;
+  type: string;
+}
+
+export interface UploadForm {
+  fields: Map<string, string>;
+  files: Map<string, UploadedFile>;
+}
+
+export interface FormLimits {
+  /** Largest file part: beyond it `onTooLarge` decides the error (413). */
+  maxFileBytes: number;
+  maxParts: number;
+  onTooLarge: () => never;
+}
+
+/** Reads the form; a name sent twice is 400 duplicate_field, a malformed body 400 invalid_multipart. */
+export async function readUploadForm(req: Request, limits: FormLimits): Promise<UploadForm> {
+  const form: UploadForm = { fields: new Map(), files: new Map() };
+  const seen = new Set<string>();
+  try {
+    const boundary = getMultipartBoundary(req.headers.get('content-type') ?? '');
+    if (!boundary || !req.body) throw new MultipartParseError('no boundary or no body');
+    const parts = parseMultipartStream(await fromFirstBoundary(req.body, boundary), {
+      boundary,
+      maxFileSize: limits.maxFileBytes,
+      maxTotalSize: limits.maxFileBytes + 64 * 1024,
+      maxParts: limits.maxParts,
+    });
+    for await (const part of parts) {
+      const name = part.name;
+      if (name === undefined) continue; // not a form field (no Content-Disposition name): FormData skips it too
+      if (seen.has(name)) throw new ApiError(400, 'duplicate_field', `The '${name.slice(0, 40)}' field was sent more than once.`, { field: name.slice(0, 40) });
+      seen.add(name);
+      if (part.filename !== undefined) form.files.set(name, { bytes: part.bytes, filename: part.filename, type: part.mediaType ?? '' });
+      else form.fields.set(name, part.text);
+    }
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    if (err instanceof MaxFileSizeExceededError || err instanceof MaxTotalSizeExceededError) limits.onTooLarge();
+    if (err instanceof MaxPartsExceededError) throw new ApiError(400, 'invalid_multipart', `The form has more than ${limits.maxParts} parts.`);
+    if (err instanceof MultipartParseError) throw new ApiError(400, 'invalid_multipart', 'The multipart body could not be parsed.');
+    throw new ApiError(400, 'invalid_multipart', 'The multipart body could not be read.');
+  }
+  return form;
+}
+
+/** Longest preamble looked through for the first boundary. */
+const MAX_PREAMBLE = 64 * 1024;
+
+/** The body from its first `--boundary` on (at the start, or after a CRLF that ends the preamble). */
+async function fromFirstBoundary(body: ReadableStream<Uint8Array>, boundary: string): Promise<ReadableStream<Uint8Array>> {
+  const reader = body.getReader();
+  const marker = new TextEncoder().encode(`--${boundary}`);
+  let head: Uint8Array = new Uint8Array(0);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    head = head.length === 0 ? value : concat(head, value);
+    const at = indexOf(head, marker);
+    if (at === 0 || (at >= 2 && head[at - 2] === 13 && head[at - 1] === 10)) {
+      const first = head.subarray(at);
+      return new ReadableStream<Uint8Array>({
+        start: (controller) => controller.enqueue(first),
+        pull: async (controller) => {
+          const next = await reader.read();
+          if (next.done) controller.close();
+          else controller.enqueue(next.value);
+        },
+        cancel: (reason) => reader.cancel(reason),
+      });
+    }
+    if (head.length > MAX_PREAMBLE) break;
+  }
+  await reader.cancel().catch(() => undefined);
+  throw new MultipartParseError('no opening boundary');
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
+  const first = needle[0]!;
+  for (let i = haystack.indexOf(first); i !== -1 && i + needle.length <= haystack.length; i = haystack.indexOf(first, i + 1)) {
+    let k = 1;
+    while (k < needle.length && haystack[i + k] === needle[k]) k++;
+    if (k === needle.length) return i;
+  }
+  return -1;
+}
