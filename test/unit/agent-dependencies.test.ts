@@ -2,6 +2,7 @@
 // systemd install put in node_modules): it covers every package the agent loads, pins the versions the repository
 // tests with (the root lockfile, whose node_modules the agent resolves in the repository), and holds nothing else.
 import { readFileSync } from 'node:fs';
+import { stripTypeScriptTypes } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AGENT_VERSION } from '../../agent/version.ts';
@@ -96,6 +97,14 @@ describe('agent/package.json', () => {
     const rel = [...files].map((f) => path.relative(REPO_ROOT, f));
     expect(rel.filter((f) => f.startsWith('shared/')).length).toBeGreaterThan(0);
     expect([...packages].sort()).toEqual(Object.keys(agentDeps).sort());
+  });
+
+  it("every file the agent loads is plain Node's to run: erasable TypeScript only (no parameter properties, enums, namespaces)", () => {
+    // Node runs agent/main.ts by stripping types; anything it cannot strip fails at load, in production only.
+    const { files } = importGraph('agent/main.ts');
+    for (const file of files) {
+      expect(() => stripTypeScriptTypes(readFileSync(file, 'utf8')), path.relative(REPO_ROOT, file)).not.toThrow();
+    }
   });
 
   it('pins each dependency to the exact version installed by the root lockfile (no drift from what the tests run)', () => {
