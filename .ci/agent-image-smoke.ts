@@ -74,9 +74,10 @@ try {
   const offer = edge.offer();
   const result = await edge.waitFor(() => (alive(), edge.find('result', (m) => m.jobId === offer.jobId)), 30_000, 'the outbound result');
   if (result.status !== 'success') throw new Error(`outbound result: ${JSON.stringify(result)}`);
-  const dialing = edge.find('progress', (m) => m.jobId === offer.jobId && m.stage === 'dialing');
-  if (dialing?.pages !== 2) throw new Error(`the 2-page PDF became ${dialing?.pages} TIFF page(s)`);
-  step('outbound fax: PDF downloaded, converted by Ghostscript (2 pages by tiffinfo), dialled, result success');
+  // The page count of the converted TIFF comes with `transmitting` (the grant is asked for before the conversion ends).
+  const transmitting = edge.find('progress', (m) => m.jobId === offer.jobId && m.stage === 'transmitting');
+  if (transmitting?.pages !== 2) throw new Error(`the 2-page PDF became ${transmitting?.pages} TIFF page(s)`);
+  step("outbound fax: PDF downloaded, converted by the agent's pre-started Ghostscript (2 TIFF pages), dialled, result success");
 
   await sim.simulateInboundFax({ from: '+15555550100', to: '+15555550123', pages: 1, durationMs: 200 });
   await edge.waitFor(() => (alive(), edge.find('inbound_notice', (m) => m.stage === 'uploaded')), 30_000, 'the inbound upload');

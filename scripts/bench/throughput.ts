@@ -21,6 +21,10 @@ export interface Cell {
   p99: number;
   cpuAll: number;
   cpuWorker: number;
+  /** The stack's node process: database proxy, S3 server (and PGlite itself on the embedded stack). */
+  cpuStack: number;
+  /** PostgreSQL's server processes (0 on PGlite). */
+  cpuDb: number;
 }
 export type Row = { stack: string; route: string; concurrency: number; statements: number; cells: Cell[] };
 
@@ -119,10 +123,13 @@ export async function benchThroughput(opts: {
       if (!rows.has(key)) rows.set(key, { stack: s.name, route, concurrency, statements, cells: [] });
       const pids = serverPids();
       const workerPids = processTree([s.api.child.pid!, s.ceiling.child.pid!]);
-      const [all0, w0] = [cpuMs(pids), cpuMs(workerPids, /workerd/)];
+      const stackPids = processTree([s.child.pid!]);
+      const dbPids = () => (s.name === 'PostgreSQL' ? processTree(postmasters) : []); // backends come and go: listed before and after
+      const [all0, w0, st0, db0] = [cpuMs(pids), cpuMs(workerPids, /workerd/), cpuMs(stackPids), cpuMs(dbPids())];
       const r = await closedLoop(concurrency, opts.requests, fn);
-      const [all1, w1] = [cpuMs(serverPids()), cpuMs(workerPids, /workerd/)];
-      rows.get(key)!.cells.push({ rps: r.rps, p50: r.p50, p99: r.p99, cpuAll: (all1 - all0) / opts.requests, cpuWorker: (w1 - w0) / opts.requests });
+      const [all1, w1, st1, db1] = [cpuMs(serverPids()), cpuMs(workerPids, /workerd/), cpuMs(stackPids), cpuMs(dbPids())];
+      const per = (a: number, b: number) => (b - a) / opts.requests;
+      rows.get(key)!.cells.push({ rps: r.rps, p50: r.p50, p99: r.p99, cpuAll: per(all0, all1), cpuWorker: per(w0, w1), cpuStack: per(st0, st1), cpuDb: per(db0, db1) });
     };
     const plan = (concurrency: number) =>
       stacks.flatMap((s) => {
@@ -145,5 +152,5 @@ export async function benchThroughput(opts: {
 /** Medians of a row's rounds. */
 export function summarise(row: Row): Cell {
   const m = (k: keyof Cell) => median(row.cells.map((c) => c[k]));
-  return { rps: m('rps'), p50: m('p50'), p99: m('p99'), cpuAll: m('cpuAll'), cpuWorker: m('cpuWorker') };
+  return { rps: m('rps'), p50: m('p50'), p99: m('p99'), cpuAll: m('cpuAll'), cpuWorker: m('cpuWorker'), cpuStack: m('cpuStack'), cpuDb: m('cpuDb') };
 }
