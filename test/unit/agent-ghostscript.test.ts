@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { convertPdfToTiff } from '../../agent/document.ts';
 import { psString, WarmGhostscript } from '../../agent/ghostscript.ts';
 import { makePdf } from '../agent/fake-edge.ts';
+import { until } from '../support/until.ts';
 
 let root: string;
 let dir: string;
@@ -57,14 +58,6 @@ async function mixedPdf(file: string): Promise<void> {
   doc.addPage([842, 595]);
   doc.addPage([2000, 3000]);
   await writeFile(file, await doc.save());
-}
-
-async function until(probe: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('pre-started Ghostscript', () => {

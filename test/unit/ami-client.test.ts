@@ -7,6 +7,7 @@ import { backoffCeiling, backoffDelay } from '../../agent/ami/backoff.ts';
 import { formatAction } from '../../agent/ami/frame.ts';
 import { startAmiSimulator } from '../support/ami-simulator/index.ts';
 import type { AmiSimulator } from '../support/ami-simulator/index.ts';
+import { until } from '../support/until.ts';
 
 let sim: AmiSimulator;
 const clients: AmiClient[] = [];
@@ -27,14 +28,6 @@ function client(opts: Partial<AmiClientOptions> = {}): AmiClient {
 
 const once = <T>(c: AmiClient, name: 'connected' | 'disconnected'): Promise<T> =>
   new Promise((resolve) => c.once(name, (...args: unknown[]) => resolve(args[0] as T)));
-
-async function waitFor(cond: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('login', () => {
   it('logs in with a plain secret and answers Ping', async () => {
@@ -58,7 +51,7 @@ describe('login', () => {
     expect(err).toBeInstanceOf(AmiAuthError);
     expect((err as Error).message).toMatch(/Authentication failed/);
     expect(c.connected).toBe(false);
-    await waitFor(() => sim.connectionCount() === 0);
+    await until(() => sim.connectionCount() === 0, 2000);
   });
 
   it('rejects when nothing listens', async () => {
@@ -109,7 +102,7 @@ describe('actions', () => {
       variables: { JOBID: 'job-1', FAXFILE: '/tmp/doc.tif' }, channelId: 'job-1-tx', otherChannelId: 'job-1-rx',
       callerId: '"Clinic" <5552000>',
     });
-    await waitFor(() => events.some((e) => e.event === 'OriginateResponse'));
+    await until(() => events.some((e) => e.event === 'OriginateResponse'), 2000);
     const resp = events.find((e) => e.event === 'OriginateResponse')!;
     expect(resp).toMatchObject({ actionid: actionId, response: 'Failure', reason: '5', uniqueid: 'job-1-tx' });
     expect(sim.calls[0]?.request.variables).toEqual({ JOBID: 'job-1', FAXFILE: '/tmp/doc.tif' });
@@ -154,7 +147,7 @@ describe('reconnect', () => {
     c.on('reconnecting', (r) => seen.push(r));
     sim.refuseConnections(true);
     sim.dropConnections();
-    await waitFor(() => seen.length >= 6);
+    await until(() => seen.length >= 6, 2000);
     for (const { attempt, delayMs } of seen) {
       expect(delayMs).toBeGreaterThanOrEqual(0);
       expect(delayMs).toBeLessThanOrEqual(Math.min(20, 4 * 2 ** attempt));
