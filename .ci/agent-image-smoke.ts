@@ -74,7 +74,7 @@ try {
   const offer = edge.offer();
   const result = await edge.waitFor(() => (alive(), edge.find('result', (m) => m.jobId === offer.jobId)), 30_000, 'the outbound result');
   if (result.status !== 'success') throw new Error(`outbound result: ${JSON.stringify(result)}`);
-  // The page count of the converted TIFF comes with `transmitting` (the grant is asked for before the conversion ends).
+  // The page count of the converted TIFF comes with the grant request (`dialing`) and with `transmitting`.
   const transmitting = edge.find('progress', (m) => m.jobId === offer.jobId && m.stage === 'transmitting');
   if (transmitting?.pages !== 2) throw new Error(`the 2-page PDF became ${transmitting?.pages} TIFF page(s)`);
   step("outbound fax: PDF downloaded, converted by the agent's pre-started Ghostscript (2 TIFF pages), dialled, result success");

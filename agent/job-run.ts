@@ -1,8 +1,7 @@
-// The pipeline of one outbound job: download -> progress `dialing` (asks the edge for the dial grant) while
-// converting -> wait for `dial_ok` -> journal `dialing` durably -> Originate -> outcome. Revoke/suspend abort it
-// before dialling. The grant is asked for as soon as the document is here, so the edge's round trip overlaps
-// the conversion; a document that then fails to convert is never dialled (its attempt ends failed,
-// conversion_failed).
+// The pipeline of one outbound job: download -> convert -> progress `dialing` (asks the edge for the dial grant)
+// -> wait for `dial_ok` -> journal `dialing` durably -> Originate -> outcome. Revoke/suspend abort it before dialling.
+// The grant is asked for only once nothing but the call is left: a job granted and then lost with its agent ends
+// `unknown`, while one lost before the grant is offered again (to another agent if need be).
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { AgentMessageBody, JobResult } from '../shared/agent-protocol.ts';
@@ -20,7 +19,7 @@ import type { DialAmi, DialSettings } from './outbound-call.ts';
 export interface ActiveJob {
   jobId: string;
   offerId: string;
-  /** preparing: download; awaiting_grant: progress `dialing` sent (converting meanwhile); dialing: journal says dialing. */
+  /** preparing: download/convert; awaiting_grant: progress `dialing` sent; dialing: journal says dialing. */
   phase: 'preparing' | 'awaiting_grant' | 'dialing';
   /** dial_ok received (possibly before preparation ended, e.g. re-sent by the edge after a reconnect). */
   granted: boolean;
@@ -72,14 +71,14 @@ export async function runJob(ctx: JobRunContext, job: ActiveJob, entry: Omit<Jou
     sendProgress(ctx, job, 'downloading');
     await downloadDocument(entry.documentUrl, files.pdf, { signal, backoff: ctx.downloadBackoff });
     sendProgress(ctx, job, 'converting');
-    if (!job.granted) {
-      job.phase = 'awaiting_grant';
-      sendProgress(ctx, job, 'dialing'); // the edge answers dial_ok (or revoke_offer) while we convert
-    }
     const pages = await convertPdfToTiff(files.pdf, files.tiff, { paperSize: ctx.paperSize, signal, ghostscript: ctx.ghostscript });
     await rm(files.pdf, { force: true }).catch(() => undefined);
     signal.throwIfAborted();
-    await waitForGrant(job);
+    if (!job.granted) {
+      job.phase = 'awaiting_grant';
+      sendProgress(ctx, job, 'dialing', pages); // the edge answers dial_ok (or revoke_offer)
+      await waitForGrant(job);
+    }
     job.phase = 'dialing'; // from here on a revoke is ignored and the job is never dialled again
     ctx.onPhase();
     const channelId = `${jobId}-${job.offerId.slice(4, 12)}`;
