@@ -85,8 +85,9 @@ export class WarmGhostscript implements GhostscriptRunner {
     try {
       // A spare killed while it waited (out of memory, an operator) is not the document's fault: once more, fresh.
       for (let tries = 0; ; tries++) {
-        const proc = p && p.child.exitCode === null && p.child.signalCode === null ? p : this.#spawn(o.paperSize);
-        if (p && proc !== p) void p.exited.then(() => rm(p!.out, { force: true }));
+        const dead = p && (p.child.exitCode !== null || p.child.signalCode !== null) ? p : undefined;
+        if (dead) void dead.exited.then(() => rm(dead.out, { force: true }));
+        const proc = p && !dead ? p : this.#spawn(o.paperSize);
         p = undefined;
         const exit = await this.#run(proc, pdf, o);
         if (exit.error) throw exit.error;

@@ -95,7 +95,12 @@ describe('pre-started Ghostscript', () => {
     await until(() => gsProcesses() === 1);
     for (const pid of gsPids()) process.kill(pid, 'SIGKILL');
     await until(() => gsProcesses() === 0);
+    await new Promise((r) => setTimeout(r, 200)); // its exit has been seen: the dead spare is skipped
     expect(await convertPdfToTiff(pdf, path.join(dir, 'b.tiff'), { paperSize: 'a4', ghostscript: g })).toBe(2);
+    // Killed just before it is handed the job (its exit not seen yet): the run fails, and is run again fresh.
+    await until(() => gsProcesses() === 1);
+    for (const pid of gsPids()) process.kill(pid, 'SIGKILL');
+    expect(await convertPdfToTiff(pdf, path.join(dir, 'c.tiff'), { paperSize: 'a4', ghostscript: g })).toBe(2);
   });
 
   it('a broken PDF fails the conversion and leaves neither the TIFF nor the spare output', async () => {
