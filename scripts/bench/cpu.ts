@@ -1,6 +1,7 @@
 // CPU time of processes and their descendants from /proc (Linux), and CPU pinning with taskset,
 // for the benchmark's per-request CPU figures.
 import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
@@ -64,6 +65,18 @@ export function pin(pids: number[], cpu: number): void {
   for (const pid of pids) {
     try {
       execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
+    } catch {
+      // the process exited meanwhile
+    }
+  }
+}
+
+/** Lets these processes run on every CPU again (after a pinned measurement). */
+export function unpin(pids: number[]): void {
+  if (!canPin) return;
+  for (const pid of pids) {
+    try {
+      execFileSync('taskset', ['-a', '-p', '-c', `0-${os.cpus().length - 1}`, String(pid)], { stdio: 'ignore' });
     } catch {
       // the process exited meanwhile
     }

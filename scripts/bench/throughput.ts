@@ -11,7 +11,7 @@ import { ROOT } from '../stack/worker-process.ts';
 import { buildProductionBundle } from '../stack/workerd-config.ts';
 import { startWorkerdProcess, type WorkerdProcess } from '../stack/workerd-process.ts';
 import { readWranglerProject } from '../stack/wrangler-toml.ts';
-import { canPin, cpuMs, pidListeningOn, pin, processTree } from './cpu.ts';
+import { canPin, cpuMs, pidListeningOn, pin, processTree, unpin } from './cpu.ts';
 import { closedLoop, median } from './load.ts';
 import { benchWorkerVars } from './worker-vars.ts';
 
@@ -145,6 +145,8 @@ export async function benchThroughput(opts: {
     for (const c of [1, 16]) for (const step of plan(c)) await step();
     return { rows: [...rows.values()], pinned: canPin };
   } finally {
+    // The later parts of `npm run bench` (and their child processes, which inherit it) run unpinned.
+    unpin([process.pid, ...opts.databases.flatMap((d) => (d.url ? [pidListeningOn(Number(new URL(d.url).port || 5432))] : [])).filter((p): p is number => p !== undefined).flatMap((p) => processTree([p]))]);
     for (const s of stacks) await s.close().catch(() => {});
   }
 }
