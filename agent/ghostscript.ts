@@ -5,7 +5,7 @@
 // the two would share the CPU). The spare may read only the spool (-dSAFER, --permit-file-read, TMPDIR) and
 // writes to a file of its own, renamed to the job's TIFF when Ghostscript exits 0. Its output (which
 // can quote document content) is never read.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -37,7 +37,6 @@ interface Exit {
 interface Process {
   child: ChildProcess;
   out: string;
-  paperSize: PaperSize;
   exited: Promise<Exit>;
 }
 
@@ -147,7 +146,7 @@ export class WarmGhostscript implements GhostscriptRunner {
       child.once('error', (error) => resolve({ code: null, signal: null, error }));
       child.once('exit', (code, signal) => resolve({ code, signal }));
     });
-    return { child, out, paperSize, exited };
+    return { child, out, exited };
   }
 }
 
@@ -156,17 +155,7 @@ export const coldGhostscript: GhostscriptRunner = {
   render(pdf, tiff, o) {
     const args = [...faxDeviceArgs(o.paperSize), `-sOutputFile=${tiff}`, pdf];
     return new Promise((resolve, reject) => {
-      const child = spawn('gs', args, { stdio: ['ignore', 'ignore', 'ignore'], signal: o.signal });
-      const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs);
-      child.once('error', (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        if (code === 0) resolve();
-        else reject(new GhostscriptExit(code ?? undefined, signal !== null, signal ?? undefined));
-      });
+      execFile('gs', args, { timeout: o.timeoutMs, killSignal: 'SIGKILL', signal: o.signal }, (err) => (err ? reject(err) : resolve()));
     });
   },
 };

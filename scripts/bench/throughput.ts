@@ -76,11 +76,11 @@ export async function benchThroughput(opts: {
 }): Promise<{ rows: Row[]; pinned: boolean }> {
   const auth = { authorization: `Bearer ${opts.adminKey}` };
   const stacks: Stack[] = [];
+  // A PostgreSQL server's postmaster (found by its port) and its backends count as servers too.
+  const postmasters = opts.databases.flatMap((d) => (d.url ? [pidListeningOn(Number(new URL(d.url).port || 5432))] : [])).filter((p): p is number => p !== undefined);
   try {
     await Promise.all([buildProductionBundle(path.join(opts.dir, 'bundle-api')), buildProductionBundle(path.join(opts.dir, 'bundle-ceiling'), CEILING_CONFIG)]);
     for (const db of opts.databases) stacks.push(await startStack(db.name, db.url, opts.dir, opts.adminKey));
-    // A PostgreSQL server's postmaster (found by its port) and its backends count as servers too.
-    const postmasters = opts.databases.flatMap((d) => (d.url ? [pidListeningOn(Number(new URL(d.url).port || 5432))] : [])).filter((p): p is number => p !== undefined);
     const serverPids = () => processTree([...stacks.flatMap((s) => [s.child.pid!, s.api.child.pid!, s.ceiling.child.pid!]), ...postmasters]);
     pin(serverPids(), 0);
     pin([process.pid], 1);
@@ -146,7 +146,7 @@ export async function benchThroughput(opts: {
     return { rows: [...rows.values()], pinned: canPin };
   } finally {
     // The later parts of `npm run bench` (and their child processes, which inherit it) run unpinned.
-    unpin([process.pid, ...opts.databases.flatMap((d) => (d.url ? [pidListeningOn(Number(new URL(d.url).port || 5432))] : [])).filter((p): p is number => p !== undefined).flatMap((p) => processTree([p]))]);
+    unpin([process.pid, ...processTree(postmasters)]);
     for (const s of stacks) await s.close().catch(() => {});
   }
 }

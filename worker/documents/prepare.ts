@@ -2,6 +2,7 @@
 // Type comes from content sniffing (detect.ts); every rejection is an ApiError with a stable code.
 import { PDFDocument } from 'pdf-lib';
 import { ApiError } from '../errors.ts';
+import { indexOfBytes } from '../lib/bytes.ts';
 import { detectDocumentType } from './detect.ts';
 import { renderTextToPdf } from './text-to-pdf.ts';
 import type { PageSize } from './text-to-pdf.ts';
@@ -57,10 +58,5 @@ const encryptedPdf = () =>
   new ApiError(422, 'encrypted_pdf', 'The PDF is encrypted or password-protected; send an unencrypted PDF.');
 
 function containsAscii(bytes: Uint8Array, needle: string): boolean {
-  const pattern = Array.from(needle, (c) => c.charCodeAt(0));
-  const first = pattern[0]!;
-  for (let i = bytes.indexOf(first); i !== -1 && i + pattern.length <= bytes.length; i = bytes.indexOf(first, i + 1)) {
-    if (pattern.every((b, k) => bytes[i + k] === b)) return true;
-  }
-  return false;
+  return indexOfBytes(bytes, Uint8Array.from(needle, (c) => c.charCodeAt(0))) !== -1;
 }

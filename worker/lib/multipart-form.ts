@@ -14,21 +14,19 @@ import {
   parseMultipartStream,
 } from '@remix-run/multipart-parser';
 import { ApiError } from '../errors.ts';
-
-export interface UploadedFile {
-  bytes: Uint8Array;
-  filename: string;
-  type: string;
-}
+import { concatBytes, indexOfBytes } from './bytes.ts';
 
 export interface UploadForm {
   fields: Map<string, string>;
-  files: Map<string, UploadedFile>;
+  /** Parts with a filename, by field name: their bytes. */
+  files: Map<string, Uint8Array>;
 }
 
 export interface FormLimits {
   /** Largest file part: beyond it `onTooLarge` decides the error (413). */
   maxFileBytes: number;
+  /** All parts' contents together (the file plus the small fields). */
+  maxTotalBytes: number;
   maxParts: number;
   onTooLarge: () => never;
 }
@@ -36,22 +34,20 @@ export interface FormLimits {
 /** Reads the form; a name sent twice is 400 duplicate_field, a malformed body 400 invalid_multipart. */
 export async function readUploadForm(req: Request, limits: FormLimits): Promise<UploadForm> {
   const form: UploadForm = { fields: new Map(), files: new Map() };
-  const seen = new Set<string>();
   try {
     const boundary = getMultipartBoundary(req.headers.get('content-type') ?? '');
     if (!boundary || !req.body) throw new MultipartParseError('no boundary or no body');
     const parts = parseMultipartStream(await fromFirstBoundary(req.body, boundary), {
       boundary,
       maxFileSize: limits.maxFileBytes,
-      maxTotalSize: limits.maxFileBytes + 64 * 1024,
+      maxTotalSize: limits.maxTotalBytes,
       maxParts: limits.maxParts,
     });
     for await (const part of parts) {
       const name = part.name;
       if (name === undefined) continue; // not a form field (no Content-Disposition name): FormData skips it too
-      if (seen.has(name)) throw new ApiError(400, 'duplicate_field', `The '${name.slice(0, 40)}' field was sent more than once.`, { field: name.slice(0, 40) });
-      seen.add(name);
-      if (part.filename !== undefined) form.files.set(name, { bytes: part.bytes, filename: part.filename, type: part.mediaType ?? '' });
+      if (form.fields.has(name) || form.files.has(name)) throw new ApiError(400, 'duplicate_field', `The '${name.slice(0, 40)}' field was sent more than once.`, { field: name.slice(0, 40) });
+      if (part.filename !== undefined) form.files.set(name, part.bytes);
       else form.fields.set(name, part.text);
     }
   } catch (err) {
@@ -75,8 +71,8 @@ async function fromFirstBoundary(body: ReadableStream<Uint8Array>, boundary: str
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    head = head.length === 0 ? value : concat(head, value);
-    const at = indexOf(head, marker);
+    head = head.length === 0 ? value : concatBytes(head, value);
+    const at = indexOfBytes(head, marker);
     if (at === 0 || (at >= 2 && head[at - 2] === 13 && head[at - 1] === 10)) {
       const first = head.subarray(at);
       return new ReadableStream<Uint8Array>({
@@ -93,21 +89,4 @@ async function fromFirstBoundary(body: ReadableStream<Uint8Array>, boundary: str
   }
   await reader.cancel().catch(() => undefined);
   throw new MultipartParseError('no opening boundary');
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
-function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
-  const first = needle[0]!;
-  for (let i = haystack.indexOf(first); i !== -1 && i + needle.length <= haystack.length; i = haystack.indexOf(first, i + 1)) {
-    let k = 1;
-    while (k < needle.length && haystack[i + k] === needle[k]) k++;
-    if (k === needle.length) return i;
-  }
-  return -1;
 }

@@ -51,9 +51,8 @@ export const sendFax = new Hono<AppEnv>().post(
     const site = field(form, 'site')?.trim() || caller.site || null;
     if (site && !/^[\w .:@/-]{1,100}$/.test(site)) throw new ApiError(400, 'invalid_site', 'site must be a site label (letters, digits, spaces, . _ : @ / -).');
     const options = readSendOptions((name) => field(form, name), config.retry.maxTries);
-    const file = form.files.get('file');
-    if (!file) throw new ApiError(400, 'missing_file', "Attach the document as the 'file' field.", { field: 'file' });
-    const upload = file.bytes;
+    const upload = form.files.get('file');
+    if (!upload) throw new ApiError(400, 'missing_file', "Attach the document as the 'file' field.", { field: 'file' });
     const uploadSha = await sha256Hex(upload);
     // Without the newer options the hash keeps its original form, so retries across an upgrade replay.
     const plain = !options.sendAt && options.maxTries === config.retry.maxTries && !hasCover(options.cover);
@@ -105,7 +104,7 @@ async function readForm(req: Request, maxFileBytes: number): Promise<UploadForm>
   if (!/^multipart\/form-data\b/i.test(type)) {
     throw new ApiError(415, 'unsupported_media_type', 'Send the fax as multipart/form-data with fields to and file.');
   }
-  return readUploadForm(req, { maxFileBytes, maxParts: MAX_PARTS, onTooLarge: () => tooLarge(maxFileBytes) });
+  return readUploadForm(req, { maxFileBytes, maxTotalBytes: maxFileBytes + MULTIPART_OVERHEAD, maxParts: MAX_PARTS, onTooLarge: () => tooLarge(maxFileBytes) });
 }
 
 function field(form: UploadForm, name: string): string | undefined {
