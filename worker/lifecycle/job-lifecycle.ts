@@ -60,6 +60,13 @@ export interface LifecycleOptions {
   sessionDb?: () => Database;
 }
 
+/** `wake_at` still holds the instant `seen` (a Date has milliseconds, timestamptz microseconds). */
+function sameInstant(seen: Date | null): SQL {
+  if (!seen) return isNull(faxJobs.wakeAt);
+  const iso = seen.toISOString();
+  return sql`${faxJobs.wakeAt} > ${iso}::timestamptz - interval '1 millisecond' and ${faxJobs.wakeAt} < ${iso}::timestamptz + interval '1 millisecond'`;
+}
+
 export class JobLifecycle {
   // Plain fields, not parameter properties: the lifecycle also runs under Node's type stripping
   // (the property test and the benchmark drive it directly).
@@ -255,12 +262,18 @@ export class JobLifecycle {
     return providerRetryTx(this.tx(), { jobId, providerRef, retry, outcome, line, audit: this.opts.audit, attemptTimeoutMs: this.opts.policy.attemptTimeoutMs });
   }
 
-  /** The sweep's bookkeeping (not a status change): when to look at an open job next. */
-  async setWake(jobId: string, at: Date): Promise<void> {
+  /**
+   * The sweep's bookkeeping (not a status change): when to look at an open job next. Only while
+   * `wake_at` is still `seen`, the value the sweep read: whoever changed it since (a call to the same
+   * number ended and woke this job, a result requeued it for its retry, the backend's own transition)
+   * knows better, and overwriting it would put back a wake-up that is no longer true. The stored
+   * value may carry microseconds the Date lost, hence the millisecond window.
+   */
+  async setWake(jobId: string, at: Date, seen: Date | null): Promise<void> {
     await this.db()
       .update(faxJobs)
       .set({ wakeAt: at })
-      .where(and(eq(faxJobs.id, jobId), inArray(faxJobs.status, [...OPEN_STATUSES])));
+      .where(and(eq(faxJobs.id, jobId), inArray(faxJobs.status, [...OPEN_STATUSES]), sameInstant(seen)));
   }
 
   private async endLate(tx: Tx, job: FaxJobRow, outcome: AttemptOutcome, line: LineDetails, actor: Actor): Promise<FaxJobRow> {
