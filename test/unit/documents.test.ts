@@ -169,6 +169,22 @@ describe('prepareDocument', () => {
     expect(result.pdf).toBe(original);
   });
 
+  it('leaves the upload unchanged while pdf-lib parses views into it (streams, attachments, object streams)', async () => {
+    const doc = await PDFDocument.create();
+    doc.addPage().drawText('with an attachment');
+    await doc.attach(Uint8Array.from({ length: 50_000 }, (_, i) => (i * 31) & 0xff), 'a.bin', { mimeType: 'application/octet-stream' });
+    for (const useObjectStreams of [true, false]) {
+      const bytes = await doc.save({ useObjectStreams });
+      const before = Uint8Array.from(bytes);
+      const result = await prepareDocument(bytes, { pageSize: 'letter' });
+      expect(result.pages).toBe(1);
+      expect(result.pdf).toBe(bytes);
+      expect(Buffer.from(bytes).equals(Buffer.from(before))).toBe(true);
+      // The caller's array keeps its own copying slice().
+      expect(Object.hasOwn(bytes, 'slice')).toBe(false);
+    }
+  });
+
   it('renders UTF-8 text (with BOM) to PDF', async () => {
     const result = await prepareDocument(enc('\uFEFFHello fax\n'), { pageSize: 'a4' });
     expect(result.sourceType).toBe('text');
