@@ -1,5 +1,6 @@
 // Per-key rate limits (after authentication) and the per-IP limit on failed authentication.
-// Counters live in RateLimiter Durable Objects, so limits hold across isolates. Responses carry
+// Counters live in RateLimiter Durable Objects, so limits hold across isolates; an isolate takes
+// per-key hits a few at a time (security/rate-lease.ts). Responses carry
 // RateLimit-Limit / -Remaining / -Reset; refusals are 429 with Retry-After.
 import { redact } from '../../shared/redact.ts';
 import type { Context } from 'hono';
@@ -11,6 +12,7 @@ import { audit } from '../lib/audit.ts';
 import { limitFor, routeClass } from '../security/rate-limit-policy.ts';
 import type { RateLimitResult } from '../security/rate-limiter.ts';
 import { forgetClean, isKnownClean, rememberClean } from '../security/clean-addresses.ts';
+import { spendHit } from '../security/rate-lease.ts';
 
 function limiter(c: Context<AppEnv>, bucket: string) {
   const ns = c.env.RATE_LIMITER;
@@ -38,7 +40,10 @@ export const rateLimitByKey = createMiddleware<AppEnv>(async (c, next) => {
   if (!caller) return next(); // public routes and signed links
   const config = c.get('config');
   const cls = routeClass(c.req.method, c.req.path);
-  const r = await limiter(c, `key:${caller.id}:${cls}`).hit(limitFor(config, cls), config.rateLimits.windowSeconds * 1000);
+  const bucket = `key:${caller.id}:${cls}`;
+  const limit = limitFor(config, cls);
+  const windowMs = config.rateLimits.windowSeconds * 1000;
+  const r = await spendHit(bucket, limit, (want) => limiter(c, bucket).take(limit, windowMs, want));
   if (!r.allowed) tooMany(c, r, 'rate_limited', 'Too many requests for this API key; retry after the window resets.');
   setHeaders(c, r);
   await next();
