@@ -25,5 +25,7 @@ export interface AppEnv {
     services: Services;
     caller: Caller;
     requestId: string;
+    /** What the route adds to the request's one log line (request-log.ts): ids, masked numbers, counts. */
+    logFields?: Record<string, unknown>;
   };
 }

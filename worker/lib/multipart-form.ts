@@ -11,7 +11,8 @@ import {
   MaxPartsExceededError,
   MaxTotalSizeExceededError,
   MultipartParseError,
-  parseMultipartStream,
+  MultipartParser,
+  type MultipartPart,
 } from '@remix-run/multipart-parser';
 import { ApiError } from '../errors.ts';
 import { concatBytes, indexOfBytes } from './bytes.ts';
@@ -37,18 +38,29 @@ export async function readUploadForm(req: Request, limits: FormLimits): Promise<
   try {
     const boundary = getMultipartBoundary(req.headers.get('content-type') ?? '');
     if (!boundary || !req.body) throw new MultipartParseError('no boundary or no body');
-    const parts = parseMultipartStream(await fromFirstBoundary(req.body, boundary), {
-      boundary,
-      maxFileSize: limits.maxFileBytes,
-      maxTotalSize: limits.maxTotalBytes,
-      maxParts: limits.maxParts,
-    });
-    for await (const part of parts) {
-      const name = part.name;
-      if (name === undefined) continue; // not a form field (no Content-Disposition name): FormData skips it too
-      if (form.fields.has(name) || form.files.has(name)) throw new ApiError(400, 'duplicate_field', `The '${name.slice(0, 40)}' field was sent more than once.`, { field: name.slice(0, 40) });
-      if (part.filename !== undefined) form.files.set(name, part.bytes);
-      else form.fields.set(name, part.text);
+    const parser = new MultipartParser(boundary, { maxFileSize: limits.maxFileBytes, maxTotalSize: limits.maxTotalBytes, maxParts: limits.maxParts });
+    // The body's own reader feeds the parser: no stream or async generator in between (each
+    // layer costs CPU per chunk, and POST /fax is the hot path).
+    const reader = req.body.getReader();
+    try {
+      const marker = new TextEncoder().encode(`--${boundary}`);
+      let head: Uint8Array | null = new Uint8Array(0);
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        let chunk: Uint8Array = value;
+        if (head) {
+          const start = firstBoundary((head = head.length === 0 ? chunk : concatBytes(head, chunk)), marker);
+          if (start === -1) continue;
+          chunk = head.subarray(start);
+          head = null;
+        }
+        if (chunk.length > 0) for (const part of parser.write(chunk)) addPart(form, part);
+      }
+      if (head) throw new MultipartParseError('no opening boundary');
+      parser.finish();
+    } finally {
+      await reader.cancel().catch(() => undefined);
     }
   } catch (err) {
     if (err instanceof ApiError) throw err;
@@ -60,33 +72,24 @@ export async function readUploadForm(req: Request, limits: FormLimits): Promise<
   return form;
 }
 
+function addPart(form: UploadForm, part: MultipartPart): void {
+  const name = part.name;
+  if (name === undefined) return; // not a form field (no Content-Disposition name): FormData skips it too
+  if (form.fields.has(name) || form.files.has(name)) throw new ApiError(400, 'duplicate_field', `The '${name.slice(0, 40)}' field was sent more than once.`, { field: name.slice(0, 40) });
+  if (part.filename !== undefined) form.files.set(name, part.bytes);
+  else form.fields.set(name, part.text);
+}
+
 /** Longest preamble looked through for the first boundary. */
 const MAX_PREAMBLE = 64 * 1024;
 
-/** The body from its first `--boundary` on (at the start, or after a CRLF that ends the preamble). */
-async function fromFirstBoundary(body: ReadableStream<Uint8Array>, boundary: string): Promise<ReadableStream<Uint8Array>> {
-  const reader = body.getReader();
-  const marker = new TextEncoder().encode(`--${boundary}`);
-  let head: Uint8Array = new Uint8Array(0);
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    head = head.length === 0 ? value : concatBytes(head, value);
-    const at = indexOfBytes(head, marker);
-    if (at === 0 || (at >= 2 && head[at - 2] === 13 && head[at - 1] === 10)) {
-      const first = head.subarray(at);
-      return new ReadableStream<Uint8Array>({
-        start: (controller) => controller.enqueue(first),
-        pull: async (controller) => {
-          const next = await reader.read();
-          if (next.done) controller.close();
-          else controller.enqueue(next.value);
-        },
-        cancel: (reason) => reader.cancel(reason),
-      });
-    }
-    if (head.length > MAX_PREAMBLE) break;
-  }
-  await reader.cancel().catch(() => undefined);
-  throw new MultipartParseError('no opening boundary');
+/**
+ * Where the body's first `--boundary` starts (at the start, or after a CRLF that ends the preamble);
+ * -1 while more of the body is needed to tell.
+ */
+function firstBoundary(head: Uint8Array, marker: Uint8Array): number {
+  const at = indexOfBytes(head, marker);
+  if (at === 0 || (at >= 2 && head[at - 2] === 13 && head[at - 1] === 10)) return at;
+  if (head.length > MAX_PREAMBLE) throw new MultipartParseError('no opening boundary');
+  return -1;
 }

@@ -1,5 +1,6 @@
 // One structured log line per request: method, path (never the query string, which can hold
-// signed tokens), status, duration, request id and key id. Goes through the redacting logger.
+// signed tokens), status, duration, request id and key id, plus what the route set in `logFields`
+// (an accepted fax: its id, status, masked number, pages, backend). Goes through the redacting logger.
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../context.ts';
 import { log } from '../lib/log.ts';
@@ -10,6 +11,7 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
     await next();
   } finally {
     log('info', 'request', {
+      ...c.get('logFields'),
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,

@@ -47,7 +47,8 @@ export async function acceptJob(c: Context<AppEnv>, fields: JobFields, pdf: Uint
     c.executionCtx.waitUntil(services.documents.delete(documentKey).catch(() => {}));
     return replay(c, job, fields.requestHash ?? '');
   }
-  log('info', job.status === 'scheduled' ? 'fax scheduled' : 'fax queued', { fax_id: job.id, to: maskNumber(job.toNumber), pages: job.pages, backend: job.backend });
+  // On the request's own log line (one line per request: each costs CPU in every process it passes).
+  c.set('logFields', { fax_id: job.id, fax_status: job.status, to: maskNumber(job.toNumber), pages: job.pages, backend: job.backend });
   c.executionCtx.waitUntil(
     schedulerStub(c.env)
       .kick(job.wakeAt?.getTime())
