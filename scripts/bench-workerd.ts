@@ -210,7 +210,7 @@ export async function runWorkerdBench(o: { databaseUrl?: string; n?: number; rou
   const rounds = o.rounds ?? 1;
   try {
     const [stack] = await Promise.all([
-      startLocalStack({ dataDir: dir, databaseUrl: o.databaseUrl, ephemeral: true }),
+      startLocalStack({ dataDir: dir, databaseUrl: o.databaseUrl, ephemeral: true, scratch: true }),
       buildProductionBundle(path.join(dir, 'bundle')),
     ]);
     try {

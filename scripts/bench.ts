@@ -58,7 +58,7 @@ async function run(pgUrl: string | undefined) {
   const memoryN = 40;
   const memory = await benchUploadMemory({ sizesMb: [1, 5, 10], n: memoryN });
   const workerdSection = workerCpuSection(workerdRuns) + memorySection(formatUploadMemory(memory, memoryN));
-  const stack = await startLocalStack({ dataDir: dir, databaseUrl: pgUrl, ephemeral: true });
+  const stack = await startLocalStack({ dataDir: dir, databaseUrl: pgUrl, ephemeral: true, scratch: true });
   const worker = await startWorkerdProcess({
     dir: path.join(dir, 'workerd'),
     inheritOutput: !!process.env.BENCH_WORKER_LOGS,

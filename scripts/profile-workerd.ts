@@ -101,7 +101,7 @@ async function main() {
   const apiKey = 'bench-admin-key-0123456789abcdef0123456789';
   const port = 9300 + Math.floor(Math.random() * 500);
   const [stack] = await Promise.all([
-    startLocalStack({ dataDir: dir, databaseUrl: process.env.BENCH_DATABASE_URL, ephemeral: true }),
+    startLocalStack({ dataDir: dir, databaseUrl: process.env.BENCH_DATABASE_URL, ephemeral: true, scratch: true }),
     buildProductionBundle(path.join(dir, 'bundle')),
   ]);
   const worker = await startWorkerdProcess({

@@ -25,7 +25,7 @@ async function main() {
   const n = Number(process.env.AB_N ?? 40);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'faxbot-ab-'));
   const apiKey = 'bench-admin-key-0123456789abcdef0123456789';
-  const stack = await startLocalStack({ dataDir: dir, databaseUrl: process.env.BENCH_DATABASE_URL, ephemeral: true });
+  const stack = await startLocalStack({ dataDir: dir, databaseUrl: process.env.BENCH_DATABASE_URL, ephemeral: true, scratch: true });
   const vars = benchWorkerVars(stack.vars, apiKey, { FAX_BACKEND: 'sandbox', SANDBOX_STEP_MS: '60000' });
   const workers: WorkerdProcess[] = [];
   try {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { startLocalStack } from '../stack/local-stack.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'faxbot-bench-stack-'));
-const stack = await startLocalStack({ dataDir: dir, databaseUrl: process.env.BENCH_STACK_DATABASE_URL || undefined, ephemeral: true });
+const stack = await startLocalStack({ dataDir: dir, databaseUrl: process.env.BENCH_STACK_DATABASE_URL || undefined, ephemeral: true, scratch: true });
 process.send!({ type: 'ready', vars: stack.vars, databaseUrl: stack.databaseUrl });
 process.on('message', async (m: { type: string }) => {
   if (m.type === 'stats') process.send!({ type: 'stats', stats: stack.proxy?.stats() ?? { sessions: 0, statements: 0 } });

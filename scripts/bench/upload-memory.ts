@@ -45,7 +45,7 @@ export async function benchUploadMemory(o: { sizesMb: number[]; n: number; concu
   const rows: MemoryRow[] = [];
   try {
     const [stack] = await Promise.all([
-      startLocalStack({ dataDir: dir, databaseUrl: o.databaseUrl, ephemeral: true }),
+      startLocalStack({ dataDir: dir, databaseUrl: o.databaseUrl, ephemeral: true, scratch: true }),
       buildProductionBundle(path.join(dir, 'bundle')),
     ]);
     try {

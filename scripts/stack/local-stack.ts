@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
 import { migrateDatabase } from './migrate.ts';
+import { createScratchDatabase } from './scratch-database.ts';
 import { startLocalS3, type LocalS3 } from './s3-server.ts';
 import { startWsProxy, type WsProxy } from './ws-proxy.ts';
 
@@ -16,6 +17,11 @@ export interface StackOptions {
   s3?: { endpoint: string; bucket: string; accessKeyId: string; secretAccessKey: string; region?: string };
   /** Keep embedded Postgres in memory instead of dataDir (tests). */
   ephemeral?: boolean;
+  /**
+   * With `databaseUrl`: a database of its own on that server, created empty and dropped on close
+   * (benchmarks: jobs an earlier run left, due later, would be swept during this one's figures).
+   */
+  scratch?: boolean;
 }
 
 export interface LocalStack {
@@ -38,6 +44,11 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
   try {
     let pg: EmbeddedPostgres | undefined;
     let databaseUrl = opts.databaseUrl;
+    if (databaseUrl && opts.scratch) {
+      const scratch = await createScratchDatabase(databaseUrl);
+      closers.push(() => scratch.drop());
+      databaseUrl = scratch.url;
+    }
     if (!databaseUrl) {
       const dir = opts.ephemeral ? undefined : path.join(opts.dataDir, 'postgres');
       if (dir) mkdirSync(dir, { recursive: true });
