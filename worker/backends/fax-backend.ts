@@ -18,9 +18,10 @@ export interface FaxBackend {
   configured(): Promise<{ ok: true; detail?: string } | { ok: false; reason: string }>;
   /**
    * A queued job is due: start it (idempotent: the lifecycle refuses a second start). Returns when
-   * the sweep should look at the job again if nothing else moves it.
+   * the sweep should look at the job again if nothing else moves it, or null when the backend moved
+   * the job itself (an attempt started: that change set its wake_at), which saves the sweep a write.
    */
-  handOff(job: FaxJobRow, lifecycle: JobLifecycle): Promise<Date>;
+  handOff(job: FaxJobRow, lifecycle: JobLifecycle): Promise<Date | null>;
   /**
    * Optional, right after a job is committed: wake whoever will take it, without starting it (the
    * hand-off stays the sweep's). Harmless if lost or repeated; it only saves the sweep's latency.

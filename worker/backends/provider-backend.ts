@@ -35,13 +35,14 @@ export class ProviderBackend implements FaxBackend {
     return missing.length === 0 ? ({ ok: true, detail: `${this.name} credentials set` } as const) : ({ ok: false, reason: `missing ${missing.join(', ')}` } as const);
   }
 
-  async handOff(job: FaxJobRow, lifecycle: JobLifecycle): Promise<Date> {
+  async handOff(job: FaxJobRow, lifecycle: JobLifecycle): Promise<Date | null> {
     const now = Date.now();
     if (this.api.missing().length > 0) return new Date(now + POLL_MS);
     const started = await lifecycle.startAttempt(job.id, { backend: this.name, checkAt: new Date(now + RECONCILE_AFTER_MS) });
     if (!started.started) return new Date(now + (started.why === 'destination_busy' ? 30_000 : 5_000));
     await this.submit(started.job, started.attempt, lifecycle);
-    return new Date(now + RECONCILE_AFTER_MS);
+    // The attempt's start set wake_at (checkAt: the reconcile time), or its end did.
+    return null;
   }
 
   /** Submits attempt `attempt` of `job`; an uncertain failure is reconciled by tag before a resend. */

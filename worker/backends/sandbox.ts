@@ -21,13 +21,14 @@ export class SandboxBackend implements FaxBackend {
     return { ok: true } as const;
   }
 
-  async handOff(job: FaxJobRow, lifecycle: JobLifecycle): Promise<Date> {
+  async handOff(job: FaxJobRow, lifecycle: JobLifecycle): Promise<Date | null> {
     const now = Date.now();
     // The first dial comes one step after acceptance, so a fresh job can still be canceled.
     const firstDialAt = (job.sendAt ?? job.createdAt).getTime() + this.stepMs;
     if (job.attempts === 0 && now < firstDialAt) return new Date(firstDialAt);
     const started = await lifecycle.startAttempt(job.id, { providerRef: `sandbox-${job.id}-${job.attempts + 1}`, checkAt: new Date(now + this.stepMs) });
-    return new Date(now + (started.started ? this.stepMs : DESTINATION_BUSY_RECHECK_MS));
+    // Started: the attempt's start set wake_at to its check time (checkAt).
+    return started.started ? null : new Date(now + DESTINATION_BUSY_RECHECK_MS);
   }
 
   async poll(job: FaxJobRow, attempt: FaxAttemptRow | undefined): Promise<PollResult> {

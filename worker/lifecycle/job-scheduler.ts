@@ -21,13 +21,15 @@ import { kickDispatchers } from '../webhooks/dispatcher-stub.ts';
 
 const SWEEP_HEARTBEAT_MS = 15_000;
 const RETRY_AFTER_FAILURE_MS = 5_000;
-const MIN_DELAY_MS = 20;
 /**
- * After a sweep, the next one waits at least this long: under load, kicks that arrive while a sweep
- * runs or just after it are served by one sweep of many jobs instead of one sweep each. An idle
- * scheduler (no sweep in the window) still sweeps a kick at once.
+ * After a sweep, the next one waits at least this long, whether a kick or a due wake_at asks for it:
+ * under load, jobs committed or falling due meanwhile are served by one sweep of many instead of
+ * one sweep each (a sweep's own statements cost about as much as a job's). An idle scheduler (no
+ * sweep in the window) still sweeps a kick at once. 100 ms, not 25: with 25 the sandbox bench's
+ * completion cost 1.3-1.45x its POSTs' CPU, with 100 0.8-0.9x (docs/benchmarks.md); a hand-off
+ * waits at most that much longer, and a SIP job's offer does not wait for the sweep at all.
  */
-const COALESCE_MS = 25;
+const COALESCE_MS = 100;
 
 export class JobScheduler extends DurableObject<Env> {
   /**
@@ -83,7 +85,7 @@ export class JobScheduler extends DurableObject<Env> {
         // A job committed while this sweep ran may be past its queries: sweep again shortly.
         const next = Math.min(wake, now + SWEEP_HEARTBEAT_MS, this.kickedWhileSweeping ? now + COALESCE_MS : Infinity);
         this.lastSweepEndedAt = now;
-        await this.armAt(Math.max(next, now + MIN_DELAY_MS));
+        await this.armAt(Math.max(next, now + COALESCE_MS));
       });
     } catch (err) {
       // The retry comes from the alarm set above; a broken pool was already retired by use().

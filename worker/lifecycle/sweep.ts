@@ -68,6 +68,7 @@ export async function advance(deps: SweepDeps, job: FaxJobRow, now: Date): Promi
       const backend = deps.route ? await deps.route(job) : deps.backend(job.backend);
       if (!backend) return lifecycle.setWake(job.id, new Date(now.getTime() + NO_BACKEND_RECHECK_MS), job.wakeAt);
       const recheck = await backend.handOff(job, lifecycle);
+      if (recheck === null) return;
       const cap = job.expiresAt && job.expiresAt < recheck ? job.expiresAt : recheck;
       return lifecycle.setWake(job.id, cap, job.wakeAt);
     }
