@@ -50,7 +50,8 @@ export async function readUploadForm(req: Request, limits: FormLimits): Promise<
         if (done) break;
         let chunk: Uint8Array = value;
         if (head) {
-          const start = firstBoundary((head = head.length === 0 ? chunk : concatBytes(head, chunk)), marker);
+          head = head.length === 0 ? chunk : concatBytes(head, chunk);
+          const start = firstBoundary(head, marker);
           if (start === -1) continue;
           chunk = head.subarray(start);
           head = null;

@@ -264,16 +264,16 @@ export class JobLifecycle {
 
   /**
    * The sweep's bookkeeping (not a status change): when to look at an open job next. Only while
-   * `wake_at` is still `seen`, the value the sweep read: whoever changed it since (a call to the same
+   * `wake_at` is still what it was in `job`, the row as the sweep read it: whoever changed it since (a call to the same
    * number ended and woke this job, a result requeued it for its retry, the backend's own transition)
    * knows better, and overwriting it would put back a wake-up that is no longer true. The stored
    * value may carry microseconds the Date lost, hence the millisecond window.
    */
-  async setWake(jobId: string, at: Date, seen: Date | null): Promise<void> {
+  async setWake(job: Pick<FaxJobRow, 'id' | 'wakeAt'>, at: Date): Promise<void> {
     await this.db()
       .update(faxJobs)
       .set({ wakeAt: at })
-      .where(and(eq(faxJobs.id, jobId), inArray(faxJobs.status, [...OPEN_STATUSES]), sameInstant(seen)));
+      .where(and(eq(faxJobs.id, job.id), inArray(faxJobs.status, [...OPEN_STATUSES]), sameInstant(job.wakeAt)));
   }
 
   private async endLate(tx: Tx, job: FaxJobRow, outcome: AttemptOutcome, line: LineDetails, actor: Actor): Promise<FaxJobRow> {

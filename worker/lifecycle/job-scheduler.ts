@@ -26,7 +26,7 @@ const RETRY_AFTER_FAILURE_MS = 5_000;
  * under load, jobs committed or falling due meanwhile are served by one sweep of many instead of
  * one sweep each (a sweep's own statements cost about as much as a job's). An idle scheduler (no
  * sweep in the window) still sweeps a kick at once. 100 ms, not 25: with 25 the sandbox bench's
- * completion cost 1.3-1.45x its POSTs' CPU, with 100 0.8-0.9x (docs/benchmarks.md); a hand-off
+ * completion cost 1.30-1.38x its POSTs' CPU, with 100 0.98-1.04x (docs/benchmarks.md); a hand-off
  * waits at most that much longer, and a SIP job's offer does not wait for the sweep at all.
  */
 const COALESCE_MS = 100;

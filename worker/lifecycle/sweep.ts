@@ -42,7 +42,7 @@ export async function sweep(deps: SweepDeps, now = new Date()): Promise<SweepRes
     } catch (err) {
       // One job's trouble must not stop the others; it is looked at again shortly.
       log('error', 'sweep: job not advanced', { fax_id: job.id, status: job.status, error: (err as Error).name });
-      await deps.lifecycle.setWake(job.id, new Date(Date.now() + 5000), job.wakeAt).catch(() => {});
+      await deps.lifecycle.setWake(job, new Date(Date.now() + 5000)).catch(() => {});
     }
   }
   const next = await deps.db().select({ at: min(faxJobs.wakeAt) }).from(faxJobs).where(isNotNull(faxJobs.wakeAt));
@@ -54,7 +54,7 @@ export async function advance(deps: SweepDeps, job: FaxJobRow, now: Date): Promi
   const { lifecycle } = deps;
   switch (job.status) {
     case 'scheduled': {
-      if (job.sendAt && job.sendAt > now) return lifecycle.setWake(job.id, job.sendAt, job.wakeAt);
+      if (job.sendAt && job.sendAt > now) return lifecycle.setWake(job, job.sendAt);
       const released = await lifecycle.releaseScheduled(job.id, now);
       if (released) return advance(deps, released, now);
       return;
@@ -64,13 +64,13 @@ export async function advance(deps: SweepDeps, job: FaxJobRow, now: Date): Promi
         await lifecycle.expire(job.id, now);
         return;
       }
-      if (job.nextAttemptAt && job.nextAttemptAt > now) return lifecycle.setWake(job.id, job.nextAttemptAt, job.wakeAt);
+      if (job.nextAttemptAt && job.nextAttemptAt > now) return lifecycle.setWake(job, job.nextAttemptAt);
       const backend = deps.route ? await deps.route(job) : deps.backend(job.backend);
-      if (!backend) return lifecycle.setWake(job.id, new Date(now.getTime() + NO_BACKEND_RECHECK_MS), job.wakeAt);
+      if (!backend) return lifecycle.setWake(job, new Date(now.getTime() + NO_BACKEND_RECHECK_MS));
       const recheck = await backend.handOff(job, lifecycle);
       if (recheck === null) return;
       const cap = job.expiresAt && job.expiresAt < recheck ? job.expiresAt : recheck;
-      return lifecycle.setWake(job.id, cap, job.wakeAt);
+      return lifecycle.setWake(job, cap);
     }
     case 'in_progress': {
       const attempt = (
@@ -94,7 +94,7 @@ export async function advance(deps: SweepDeps, job: FaxJobRow, now: Date): Promi
         await lifecycle.finishAttempt(job.id, { result: 'unknown', reason: 'no_result' });
         return;
       }
-      return lifecycle.setWake(job.id, polled.recheckAt && polled.recheckAt < deadline ? polled.recheckAt : deadline, job.wakeAt);
+      return lifecycle.setWake(job, polled.recheckAt && polled.recheckAt < deadline ? polled.recheckAt : deadline);
     }
     default:
       // A final job never needs the sweep again.

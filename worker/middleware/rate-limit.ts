@@ -70,7 +70,7 @@ export function authFailureLimiter(c: Context<AppEnv>) {
     },
     async recordFailure(): Promise<void> {
       forgetClean(address);
-      await limiter(c, address).hit(limit, windowMs);
+      await limiter(c, address).take(limit, windowMs, 1);
     },
   };
 }

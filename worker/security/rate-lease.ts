@@ -31,17 +31,19 @@ export function leaseSize(limit: number): number {
  */
 export async function spendHit(bucket: string, limit: number, take: (want: number) => Promise<TakeResult>, now = Date.now()): Promise<RateLimitResult> {
   const held = leases.get(bucket);
-  if (held && held.limit === limit && held.resetAt > now && held.tokens > 0) {
-    held.tokens -= 1;
-    return { allowed: true, limit, remaining: held.remainingAtObject + held.tokens, resetAt: held.resetAt };
-  }
+  if (held && held.limit === limit && held.resetAt > now && held.tokens > 0) return spend(held);
   const r = await take(leaseSize(limit));
   if (r.granted === 0) return { allowed: false, limit: r.limit, remaining: 0, resetAt: r.resetAt };
   // Concurrent requests of this isolate may have taken from the same window: keep every hit.
   const current = leases.get(bucket);
   const kept = current && current.limit === limit && current.resetAt === r.resetAt ? current.tokens : 0;
   if (!current && leases.size >= MAX_BUCKETS) leases.clear();
-  const lease = { limit, resetAt: r.resetAt, tokens: kept + r.granted - 1, remainingAtObject: r.remaining };
+  const lease = { limit, resetAt: r.resetAt, tokens: kept + r.granted, remainingAtObject: r.remaining };
   leases.set(bucket, lease);
-  return { allowed: true, limit, remaining: lease.remainingAtObject + lease.tokens, resetAt: r.resetAt };
+  return spend(lease);
+}
+
+function spend(lease: Lease): RateLimitResult {
+  lease.tokens -= 1;
+  return { allowed: true, limit: lease.limit, remaining: lease.remainingAtObject + lease.tokens, resetAt: lease.resetAt };
 }

@@ -30,12 +30,6 @@ export class RateLimiter extends DurableObject {
    */
   private window: Window | null | undefined;
 
-  /** Counts one hit (when allowed) and reports the state of the window. */
-  async hit(limit: number, windowMs: number, now = Date.now()): Promise<RateLimitResult> {
-    const { granted: _granted, ...result } = await this.take(limit, windowMs, 1, now);
-    return result;
-  }
-
   /** Counts up to `want` hits (as many as the window has left) and reports the window after them. */
   async take(limit: number, windowMs: number, want: number, now = Date.now()): Promise<TakeResult> {
     const w = await this.current(windowMs, now);

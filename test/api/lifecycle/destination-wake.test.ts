@@ -95,7 +95,7 @@ describe('the wake-up of a job waiting for its number', () => {
   it('keeps the retry time of a call whose result requeued it while the sweep polled it', async () => {
     const job = await createJob(freshNumber());
     expect((await lifecycle.startAttempt(job, {})).started).toBe(true);
-    await lifecycle.setWake(job, new Date(Date.now() - 1), (await row(job)).wakeAt);
+    await lifecycle.setWake(await row(job), new Date(Date.now() - 1));
     const seen = await row(job);
     expect(seen.status).toBe('in_progress');
     await advance(depsWith(backend(async () => void (await lifecycle.finishAttempt(job, { result: 'failed', reason: 'busy' })))), seen, new Date());
