@@ -43,7 +43,8 @@ export class SipBackend implements FaxBackend {
 
   /**
    * Pokes the hubs of agents with free channels (as this isolate saw them up to a second ago: a stale
-   * guess costs a claim that finds nothing, and the sweep still pokes whoever it missed).
+   * guess costs a claim that finds nothing, and the sweep still pokes whoever it missed). An empty
+   * answer is asked again on the next job.
    */
   async wake(job: FaxJobRow): Promise<void> {
     const key = job.site ?? '';
@@ -51,7 +52,10 @@ export class SipBackend implements FaxBackend {
     if (!seen || Date.now() - seen.at > CANDIDATES_TTL_MS) {
       seen = { at: Date.now(), ids: (await this.agents.candidates(job.site)).slice(0, 3).map((c) => c.id) };
       if (recentCandidates.size >= 1_000) recentCandidates.clear();
-      recentCandidates.set(key, seen);
+      // "Nobody free" is not remembered: an agent connecting (or freeing a channel) a moment later
+      // must get the next job at once, not after the sweep (it was the SIP bench's p99, issue 10).
+      if (seen.ids.length > 0) recentCandidates.set(key, seen);
+      else recentCandidates.delete(key);
     }
     await Promise.all(seen.ids.map((id) => this.hub(id).kick().catch(() => undefined)));
   }
