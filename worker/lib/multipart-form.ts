@@ -1,10 +1,12 @@
-// A multipart/form-data upload read as it streams (@remix-run/multipart-parser), for POST /fax: text
-// fields as strings, each file part as one buffer. Not `request.formData()`: workerd buffers the
-// whole body, then each File again, and the route copied the File once more (3.8× the file in peak
-// RSS per concurrent upload; scripts/bench/upload-memory.ts). Here the body's chunks are held only
-// until their part ends and are joined once. Limits are checked while reading: a body over them is
-// refused before the rest of it arrives. A preamble before the first boundary (RFC 2046 allows one,
-// and some clients send a bare CRLF there) is skipped here: the parser wants the boundary first.
+// A multipart/form-data upload (@remix-run/multipart-parser), for POST /fax: text fields as strings,
+// each file part as one buffer. Not `request.formData()`: workerd buffers the whole body, then each
+// File again, and the route copied the File once more (3.8× the file in peak RSS per concurrent
+// upload; scripts/bench/upload-memory.ts). A body with a Content-Length (the route has refused one
+// over the limit already) is read once into a buffer of that size, by a BYOB reader where the
+// runtime has one, and each file part is a view into it: one copy of the upload, no chunk garbage.
+// A chunked body streams through the parser, its chunks held until their part ends and joined once,
+// and its limits are checked while reading. A preamble before the first boundary (RFC 2046 allows
+// one, and some clients send a bare CRLF there) is skipped here: the parser wants the boundary first.
 import {
   getMultipartBoundary,
   MaxFileSizeExceededError,
@@ -15,12 +17,17 @@ import {
   type MultipartPart,
 } from '@remix-run/multipart-parser';
 import { ApiError } from '../errors.ts';
-import { concatBytes, indexOfBytes } from './bytes.ts';
+import { concatBytes, discardBuffer, indexOfBytes } from './bytes.ts';
 
 export interface UploadForm {
   fields: Map<string, string>;
   /** Parts with a filename, by field name: their bytes. */
   files: Map<string, Uint8Array>;
+}
+
+/** Frees the form's file buffers at once (bytes.ts `discardBuffer`): call when the request is done with them. */
+export function discardUploadForm(form: UploadForm): void {
+  for (const bytes of form.files.values()) discardBuffer(bytes);
 }
 
 export interface FormLimits {
@@ -39,11 +46,20 @@ export async function readUploadForm(req: Request, limits: FormLimits): Promise<
     const boundary = getMultipartBoundary(req.headers.get('content-type') ?? '');
     if (!boundary || !req.body) throw new MultipartParseError('no boundary or no body');
     const parser = new MultipartParser(boundary, { maxFileSize: limits.maxFileBytes, maxTotalSize: limits.maxTotalBytes, maxParts: limits.maxParts });
+    const marker = new TextEncoder().encode(`--${boundary}`);
+    const declared = declaredLength(req, limits);
+    if (declared !== undefined) {
+      const body = await readWhole(req.body, declared);
+      const start = firstBoundary(body, marker);
+      if (start === -1) throw new MultipartParseError('no opening boundary');
+      for (const part of parser.write(body.subarray(start))) addPart(form, part);
+      parser.finish();
+      return form;
+    }
     // The body's own reader feeds the parser: no stream or async generator in between (each
     // layer costs CPU per chunk, and POST /fax is the hot path).
     const reader = req.body.getReader();
     try {
-      const marker = new TextEncoder().encode(`--${boundary}`);
       let head: Uint8Array | null = new Uint8Array(0);
       for (;;) {
         const { done, value } = await reader.read();
@@ -77,8 +93,66 @@ function addPart(form: UploadForm, part: MultipartPart): void {
   const name = part.name;
   if (name === undefined) return; // not a form field (no Content-Disposition name): FormData skips it too
   if (form.fields.has(name) || form.files.has(name)) throw new ApiError(400, 'duplicate_field', `The '${name.slice(0, 40)}' field was sent more than once.`, { field: name.slice(0, 40) });
-  if (part.filename !== undefined) form.files.set(name, part.bytes);
+  // Read whole, a part's content is one view into the body: no copy. Streamed, its chunks are joined.
+  if (part.filename !== undefined) form.files.set(name, part.content.length === 1 ? part.content[0]! : part.bytes);
   else form.fields.set(name, part.text);
+}
+
+/** Framing around the parts' contents (boundaries, part headers) a declared length may add. */
+const FRAMING_ALLOWANCE = 64 * 1024;
+
+/** The body's Content-Length when it is one and within the limits (else the body streams). */
+function declaredLength(req: Request, limits: FormLimits): number | undefined {
+  const header = req.headers.get('content-length');
+  if (header === null || !/^\d{1,15}$/.test(header)) return undefined;
+  const length = Number(header);
+  return length > 0 && length <= limits.maxTotalBytes + FRAMING_ALLOWANCE ? length : undefined;
+}
+
+/**
+ * The whole body in one buffer of its declared length. A BYOB reader fills it in place (each read
+ * hands the buffer back, transferred); without one, each chunk is copied in and dropped. A body
+ * shorter than declared is returned short (the parser then finds it truncated); a longer one is
+ * refused.
+ */
+async function readWhole(body: ReadableStream<Uint8Array>, length: number): Promise<Uint8Array> {
+  let byob: ReadableStreamBYOBReader | undefined;
+  try {
+    byob = body.getReader({ mode: 'byob' });
+  } catch {
+    byob = undefined; // not a byte stream here: the default reader below
+  }
+  if (byob) {
+    try {
+      let buffer = new ArrayBuffer(length);
+      let filled = 0;
+      while (filled < length) {
+        const { done, value } = await byob.read(new Uint8Array(buffer, filled, length - filled));
+        if (!value) break;
+        buffer = value.buffer as ArrayBuffer;
+        filled += value.byteLength;
+        if (done) return new Uint8Array(buffer, 0, filled);
+      }
+      if (!(await byob.read(new Uint8Array(1))).done) throw new MultipartParseError('body longer than its Content-Length');
+      return new Uint8Array(buffer, 0, filled);
+    } finally {
+      await byob.cancel().catch(() => undefined);
+    }
+  }
+  const reader = body.getReader();
+  try {
+    const out = new Uint8Array(length);
+    let filled = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return out.subarray(0, filled);
+      if (filled + value.byteLength > length) throw new MultipartParseError('body longer than its Content-Length');
+      out.set(value, filled);
+      filled += value.byteLength;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
 }
 
 /** Longest preamble looked through for the first boundary. */

@@ -5,6 +5,7 @@ import { AwsClient } from 'aws4fetch';
 import type { Config } from '../config.ts';
 import { sha256Hex } from '../lib/crypto.ts';
 import type { DocumentStore, StoredObject } from './document-store.ts';
+import { putBody } from './s3-put-body.ts';
 import { allFailed, deleteObjectsBody, parseDeleteResult, type DeleteManyResult } from './s3-multi-delete.ts';
 
 export interface S3Settings {
@@ -30,12 +31,15 @@ export class StorageError extends Error {
 // HMACs per day and region), which a client per request would derive again every time. It holds no
 // I/O object, so sharing it across requests is allowed in Workers.
 const clients = new Map<string, AwsClient>();
+/** Tries after the first on 5xx and 429 (aws4fetch's `retries`), backing off from RETRY_BASE_MS. */
+const RETRIES = 2;
+const RETRY_BASE_MS = 50;
 
 function awsClient(settings: S3Settings): AwsClient {
   const key = `${settings.accessKeyId}\n${settings.secretAccessKey}\n${settings.region}`;
   let client = clients.get(key);
   if (!client) {
-    client = new AwsClient({ accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey, service: 's3', region: settings.region, retries: 2 });
+    client = new AwsClient({ accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey, service: 's3', region: settings.region, retries: RETRIES });
     if (clients.size > 8) clients.clear();
     clients.set(key, client);
   }
@@ -71,9 +75,28 @@ export class S3DocumentStore implements DocumentStore {
       headers['x-amz-server-side-encryption'] = 'aws:kms';
       headers['x-amz-server-side-encryption-aws-kms-key-id'] = this.settings.kmsKeyId;
     }
-    const res = await this.send(this.url(key), { method: 'PUT', headers, body });
+    const res = sha256 ? await this.sendStreamed(this.url(key), { method: 'PUT', headers }, body) : await this.send(this.url(key), { method: 'PUT', headers, body });
     if (!res.ok) throw await storageError('put', res);
     await res.body?.cancel();
+  }
+
+  /**
+   * A signed-payload request whose body streams from `bytes` (s3-put-body.ts): a new stream for each
+   * try, since one is read once. aws4fetch's own retry loop would resend the spent stream, so the tries
+   * are counted here, as it counts them: up to RETRIES more on 5xx and 429, after a jittered backoff.
+   */
+  private async sendStreamed(url: string, init: RequestInit, bytes: Uint8Array): Promise<Response> {
+    for (let attempt = 0; ; attempt++) {
+      let res: Response;
+      try {
+        res = await fetch(await this.aws.sign(url, { ...init, body: putBody(bytes) }));
+      } catch (err) {
+        throw new StorageError(`S3 ${init.method ?? 'GET'} unreachable: ${(err as Error).name}`, 0);
+      }
+      if ((res.status < 500 && res.status !== 429) || attempt === RETRIES) return res;
+      await res.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * RETRY_BASE_MS * 2 ** attempt));
+    }
   }
 
   async get(key: string): Promise<StoredObject | null> {

@@ -21,6 +21,45 @@ describe('POST /fax (happy path)', () => {
     expect(job).toMatchObject({ to: '+15555550142', header_text: 'Clinic; "Main"', pages: 2, document_bytes: pdf.byteLength });
   });
 
+  it('stores a 1.5 MB upload byte for byte, with a Content-Length and streamed chunked', async () => {
+    // Read whole into one buffer (Content-Length), or through the streaming parser (chunked); stored
+    // by a PUT that streams from views into that buffer, 64 KiB at a time (s3-put-body.ts).
+    const key = await createKey(['fax:send', 'fax:read']);
+    const doc = await PDFDocument.load(await makePdf(1));
+    const noise = new Uint8Array(1536 * 1024 + 12_345); // under the test worker's MAX_FILE_SIZE_MB=2
+    for (let i = 0; i < noise.length; i += 65_536) crypto.getRandomValues(noise.subarray(i, i + 65_536));
+    await doc.attach(noise, 'noise.bin', { mimeType: 'application/octet-stream' });
+    const pdf = await doc.save({ useObjectStreams: false });
+    const boundary = 'faxbot-large-upload';
+    const enc = new TextEncoder();
+    const body = new Uint8Array([
+      ...enc.encode(`--${boundary}\r\ncontent-disposition: form-data; name="to"\r\n\r\n+15555550143\r\n--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="big.pdf"\r\n\r\n`),
+      ...pdf,
+      ...enc.encode(`\r\n--${boundary}--\r\n`),
+    ]);
+    const chunked = () => {
+      let at = 0;
+      return new ReadableStream<Uint8Array>({
+        pull(controller) {
+          const size = 1 + Math.floor(Math.random() * 200_000); // boundaries fall anywhere
+          controller.enqueue(body.slice(at, at + size));
+          at += size;
+          if (at >= body.length) controller.close();
+        },
+      });
+    };
+    const headers = { 'content-type': `multipart/form-data; boundary=${boundary}` };
+    for (const payload of [{ body }, { body: chunked(), duplex: 'half' }] as RequestInit[]) {
+      const res = await api('/fax', { method: 'POST', key: key.token, headers, ...payload });
+      const job = await json(res);
+      expect(res.status, JSON.stringify(job)).toBe(202);
+      expect(job).toMatchObject({ pages: 1, document_bytes: pdf.byteLength });
+      const stored = await api(`/fax/${job.id}/pdf`, { key: key.token });
+      expect(stored.headers.get('content-length')).toBe(String(pdf.byteLength));
+      expect(Buffer.from(await stored.arrayBuffer()).equals(Buffer.from(pdf))).toBe(true);
+    }
+  });
+
   it('queues a PDF, returns 202 with the job, and the sandbox takes it to success', async () => {
     const key = await createKey(['fax:send', 'fax:read']);
     const pdf = await makePdf(2);
