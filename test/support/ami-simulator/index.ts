@@ -32,6 +32,8 @@ export interface AmiSimulatorOptions {
   scenario?: Scenario | ScenarioChooser;
   /** Where simulateInboundFax writes received TIFFs. */
   spoolDir?: string;
+  /** Called on each Originate as it arrives (a benchmark waits on it instead of polling `calls`). */
+  onOriginate?: (call: SimCallRecord) => void;
 }
 
 export interface AmiSimulator {
@@ -96,6 +98,7 @@ export async function startAmiSimulator(opts: AmiSimulatorOptions = {}): Promise
       originate: (req: OriginateRequest, onSyncResult) => {
         const call = new SimCall(core, req, choose(req), onSyncResult);
         calls.push(call.record);
+        opts.onOriginate?.(call.record);
         live.add(call);
         call.start();
       },
