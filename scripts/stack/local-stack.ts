@@ -62,7 +62,7 @@ export async function startLocalStack(opts: StackOptions): Promise<LocalStack> {
 
     const { hostname } = new URL(databaseUrl);
     if (!/\.neon\.tech$/.test(hostname)) {
-      const started = (proxy = await startWsProxy({ databaseUrl }));
+      const started = (proxy = await startWsProxy({ databaseUrl, preparedStatements: !pg }));
       closers.push(() => started.close());
       vars.DATABASE_WS_PROXY = `127.0.0.1:${started.port}/v1`;
     }

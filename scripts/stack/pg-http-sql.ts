@@ -7,12 +7,22 @@
 // of text, which the driver parses with its own type parsers. A Postgres error is 400 with its
 // fields (code, constraint, …), as Neon answers; a database we cannot reach is 400 with SQLSTATE
 // 08006 so the driver surfaces the code. Statements run on pooled, already-authenticated backends.
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pg from 'pg';
 
 export interface HttpSqlHooks {
   /** One request: the client's application_name and the statements it runs. */
   request?(application: string, statements: string[]): void;
+}
+
+export interface HttpSqlOptions {
+  /**
+   * Prepare each statement text once per backend (a PostgreSQL server). Not for embedded PGlite:
+   * its one backend serves every pooled connection, so a name prepared on one is already taken on
+   * the next (42P05).
+   */
+  preparedStatements?: boolean;
 }
 
 interface Query {
@@ -31,6 +41,21 @@ const ISOLATION: Record<string, string> = {
 const rawText = { getTypeParser: () => (value: string) => value };
 const ERROR_FIELDS = ['severity', 'code', 'detail', 'hint', 'position', 'internalPosition', 'internalQuery', 'where', 'schema', 'table', 'column', 'dataType', 'constraint', 'file', 'line', 'routine'] as const;
 
+// With `preparedStatements`, each statement text is prepared once per pooled backend under a name of
+// its own, and then only bound and executed: the server does not parse and plan the same text again
+// on every request (the worker sends a few dozen distinct statements, over and over). Postgres
+// re-plans a prepared statement by itself when the schema it depends on changes.
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    if (statementNames.size >= 10_000) statementNames.clear();
+    name = `faxbot_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 export interface HttpSql {
   handle(req: IncomingMessage, res: ServerResponse): void;
   close(): Promise<void>;
@@ -40,7 +65,7 @@ export interface HttpSql {
  * `allowed(url)` says whether a client's connection string names this database with the right
  * credentials (constant-time check by the caller).
  */
-export function createHttpSql(databaseUrl: string, allowed: (connectionString: URL) => boolean, hooks: HttpSqlHooks = {}): HttpSql {
+export function createHttpSql(databaseUrl: string, allowed: (connectionString: URL) => boolean, hooks: HttpSqlHooks = {}, options: HttpSqlOptions = {}): HttpSql {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 8, idleTimeoutMillis: 30_000 });
   // A backend terminated or lost (a test's outage, a server restart) must not crash the process:
   // idle clients report to the pool, checked-out ones to their own listener; the query in flight
@@ -62,7 +87,7 @@ export function createHttpSql(databaseUrl: string, allowed: (connectionString: U
     send(res, 400, body);
   };
   const run = async (client: pg.PoolClient, q: Query) => {
-    const r = await client.query({ text: q.query, values: q.params ?? [], rowMode: 'array', types: rawText });
+    const r = await client.query({ ...(options.preparedStatements ? { name: statementName(q.query) } : {}), text: q.query, values: q.params ?? [], rowMode: 'array', types: rawText });
     return { command: r.command, rowCount: r.rowCount, rows: r.rows, fields: r.fields, rowAsArray: true };
   };
 

@@ -55,7 +55,8 @@ const cstring = (b: Buffer, from: number): [string, number] => {
   return end < 0 ? [b.toString('utf8', from), b.length] : [b.toString('utf8', from, end), end + 1];
 };
 
-export async function startWsProxy(opts: { databaseUrl: string; port?: number; host?: string; observe?: boolean }): Promise<WsProxy> {
+/** `preparedStatements`: the target is a PostgreSQL server, not embedded PGlite (pg-http-sql.ts). */
+export async function startWsProxy(opts: { databaseUrl: string; port?: number; host?: string; observe?: boolean; preparedStatements?: boolean }): Promise<WsProxy> {
   const { hostname, port } = new URL(opts.databaseUrl);
   const target = `${hostname}:${port || 5432}`;
   const pool = createSessionPool(opts.databaseUrl);
@@ -83,6 +84,7 @@ export async function startWsProxy(opts: { databaseUrl: string; port?: number; h
         for (const sql of sqls) statements.push({ connection: conn.id, application, at, sql: sql.replace(/\s+/g, ' ').slice(0, 1000) });
       },
     },
+    { preparedStatements: opts.preparedStatements },
   );
   const server = http.createServer((req, res) => {
     if (refusing) return void req.socket.destroy();

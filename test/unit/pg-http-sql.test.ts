@@ -2,7 +2,8 @@
 // and drizzle's neon-http on top of it, as the worker's request path uses them) gets typed rows,
 // atomic batches, Postgres errors with their SQLSTATE and constraint, a refusal for wrong
 // credentials, and a connection failure the worker reads as "database unavailable" during an outage.
-// Runs against TEST_DATABASE_URL when it is set (the PostgreSQL CI run), else embedded PGlite.
+// Runs against TEST_DATABASE_URL when it is set (the PostgreSQL CI run, with prepared statements as
+// startLocalStack turns them on for a server), else embedded PGlite (without).
 import net from 'node:net';
 import { neon, neonConfig } from '@neondatabase/serverless';
 import { sql } from 'drizzle-orm';
@@ -19,7 +20,7 @@ const table = `http_sql_test_${process.pid}_${Date.now()}`;
 
 beforeAll(async () => {
   databaseUrl = process.env.TEST_DATABASE_URL || (embedded = await startEmbeddedPostgres({})).url;
-  proxy = await startWsProxy({ databaseUrl, observe: true });
+  proxy = await startWsProxy({ databaseUrl, observe: true, preparedStatements: !embedded });
   neonConfig.fetchEndpoint = () => `http://127.0.0.1:${proxy.port}/sql`;
   await neon(databaseUrl).query(`create table ${table} (id int primary key, note text)`);
 }, 60_000);
@@ -61,6 +62,19 @@ describe('Neon HTTP query protocol on the dev/test proxy', () => {
       .catch((e: unknown) => e);
     expect(isUniqueViolation(err, `${table}_pkey`)).toBe(true);
     expect(isDatabaseUnavailable(err)).toBe(false);
+  });
+
+  it('answers the same statement text again and again, across failed batches and bad parameters', async () => {
+    // Prepared once per backend on a server: a failed batch, a statement that fails when bound and
+    // one that never parses must not leave a name half-made for the next request.
+    const q = neon(databaseUrl);
+    const read = `select note from ${table} where id = $1`;
+    for (let i = 0; i < 20; i++) expect(await q.query(read, [1])).toEqual([{ note: 'one' }]);
+    await expect(q.transaction([q.query(read, [1]), q.query(`insert into ${table} values (1, 'again')`)])).rejects.toThrow();
+    await expect(q.query(read, ['not a number'])).rejects.toThrow();
+    await expect(q.query(`select nope from ${table} where id = $1`, [1])).rejects.toThrow();
+    await expect(q.query(`select nope from ${table} where id = $1`, [1])).rejects.toThrow();
+    expect(await q.query(read, [2])).toEqual([{ note: 'two' }]);
   });
 
   it('refuses a wrong password', async () => {
