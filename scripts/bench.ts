@@ -192,9 +192,10 @@ function memorySection(table: string): string {
 
 \`npm run bench\` (alone: \`node scripts/bench/upload-memory.ts\`): each size in a fresh workerd process
 running the production bundle, 40 uploads at c=4 (1-page PDFs padded to size with an attachment), the
-process's resident set sampled every 10 ms. The growth per concurrent upload includes garbage not yet
-collected and a fixed part per request in flight; the marginal cost between sizes is about 2.5× the
-file (docs/configuration.md, "Upload size and memory", for the MAX_FILE_SIZE_MB arithmetic).
+process's resident set sampled every 10 ms, growth counted from the process's warmed-up level. It
+includes the runtime's own buffers and garbage not yet collected; the target is 2× the file (one
+buffered copy and what pdf-lib needs), and a request costs about 2× counted from a fresh process
+(docs/configuration.md, "Upload size and memory", for the MAX_FILE_SIZE_MB arithmetic).
 
 ${table}
 
