@@ -8,6 +8,9 @@ import type { JobWithAttempts } from '../../services/fax-jobs.ts';
 
 const JOB_ID = /^fax_[a-z0-9]{24}$/;
 
+/** Whether `id` has the shape of a job id (nothing else is ever looked up). */
+export const isJobId = (id: string): boolean => JOB_ID.test(id);
+
 export async function loadVisibleJob(c: Context<AppEnv>, id: string): Promise<FaxJobRow> {
   const job = JOB_ID.test(id) ? await c.get('services').jobs.findById(id) : null;
   return visible(c, job);
