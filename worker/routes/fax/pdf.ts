@@ -30,9 +30,8 @@ export const faxPdf = new Hono<AppEnv>().get(
   scopeOrSignedLink('fax:read'),
   async (c) => {
     const id = c.req.param('id');
-    const documents = c.get('services').documents;
     const key = outboundDocumentKey(id);
-    const early = isJobId(id) ? settle(documents.get(key)) : undefined;
+    const early = isJobId(id) ? settle(c.get('services').documents.get(key)) : undefined;
     let object: StoredObject | null;
     let job;
     try {
@@ -50,7 +49,7 @@ export const faxPdf = new Hono<AppEnv>().get(
       object = r.object;
     } else {
       discard(early);
-      object = await documents.get(job.documentKey);
+      object = await c.get('services').documents.get(job.documentKey);
     }
     if (!object) throw new ApiError(404, 'document_not_found', 'The document is no longer stored (retention).');
     try {
