@@ -242,7 +242,23 @@ export class AgentHub extends DurableObject<Env> {
     const hb = config.agents.heartbeatSeconds * 1000;
     // Safety net first: if anything below throws (database down), the next alarm still comes.
     await this.ctx.storage.setAlarm(Date.now() + Math.max(hb, 5000));
-    const next = await this.withContext(async (hub): Promise<number | null> => {
+    let next: number | null | undefined;
+    try {
+      next = await this.alarmWork(config, hb);
+    } catch (err) {
+      // The safety-net alarm above brings it back. Not rethrown: the runtime would print the error in
+      // full, and a failed query's message quotes its SQL and parameters (no PHI in logs).
+      log('warn', 'agent hub alarm failed; retrying', { error: (err as Error).name });
+      return;
+    }
+    if (next === undefined) return;
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(Math.max(next, Date.now() + 50));
+  }
+
+  /** The alarm's checks and clean-up; the next alarm's time (null: none needed; undefined: no hub state). */
+  private alarmWork(config: ReturnType<typeof loadConfig>, hb: number): Promise<number | null | undefined> {
+    return this.withContext(async (hub): Promise<number | null> => {
       const now = Date.now();
       const live: Array<{ ws: WebSocket; tokenId: string }> = [];
       for (const ws of this.liveSockets()) {
@@ -280,9 +296,6 @@ export class AgentHub extends DurableObject<Env> {
       const calls = (await hub.jobs.openJobs(hub.state.agentId)).filter((j) => j.status === 'in_progress').length;
       return calls > 0 ? since + lostCallMs : null;
     });
-    if (next === undefined) return;
-    if (next === null) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(Math.max(next, Date.now() + 50));
   }
 
   private liveSockets(): WebSocket[] {
