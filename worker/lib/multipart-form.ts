@@ -2,9 +2,9 @@
 // each file part as one buffer. Not `request.formData()`: workerd buffers the whole body, then each
 // File again, and the route copied the File once more (3.8× the file in peak RSS per concurrent
 // upload; scripts/bench/upload-memory.ts). A body with a Content-Length (the route has refused one
-// over the limit already) is read once into a buffer of that size, by a BYOB reader where the
-// runtime has one, and each file part is a view into it: one copy of the upload, no chunk garbage.
-// A chunked body streams through the parser, its chunks held until their part ends and joined once,
+// over the limit already) is read once into a buffer of that size by a BYOB reader, and each file
+// part is a view into it: one copy of the upload, no chunk garbage. A chunked body (or one that is
+// not a byte stream) streams through the parser, its chunks held until their part ends and joined once,
 // and its limits are checked while reading. A preamble before the first boundary (RFC 2046 allows
 // one, and some clients send a bare CRLF there) is skipped here: the parser wants the boundary first.
 import {
@@ -48,8 +48,8 @@ export async function readUploadForm(req: Request, limits: FormLimits): Promise<
     const parser = new MultipartParser(boundary, { maxFileSize: limits.maxFileBytes, maxTotalSize: limits.maxTotalBytes, maxParts: limits.maxParts });
     const marker = new TextEncoder().encode(`--${boundary}`);
     const declared = declaredLength(req, limits);
-    if (declared !== undefined) {
-      const body = await readWhole(req.body, declared);
+    const body = declared === undefined ? undefined : await readWhole(req.body, declared);
+    if (body) {
       const start = firstBoundary(body, marker);
       if (start === -1) throw new MultipartParseError('no opening boundary');
       for (const part of parser.write(body.subarray(start))) addPart(form, part);
@@ -110,48 +110,32 @@ function declaredLength(req: Request, limits: FormLimits): number | undefined {
 }
 
 /**
- * The whole body in one buffer of its declared length. A BYOB reader fills it in place (each read
- * hands the buffer back, transferred); without one, each chunk is copied in and dropped. A body
- * shorter than declared is returned short (the parser then finds it truncated); a longer one is
- * refused.
+ * The whole body in one buffer of its declared length, filled in place by a BYOB reader (each read
+ * hands the buffer back, transferred); undefined where the body is not a byte stream (the caller
+ * then streams it through the parser). A body shorter than declared is returned short (the parser
+ * then finds it truncated); a longer one is refused.
  */
-async function readWhole(body: ReadableStream<Uint8Array>, length: number): Promise<Uint8Array> {
-  let byob: ReadableStreamBYOBReader | undefined;
+async function readWhole(body: ReadableStream<Uint8Array>, length: number): Promise<Uint8Array | undefined> {
+  let byob: ReadableStreamBYOBReader;
   try {
     byob = body.getReader({ mode: 'byob' });
   } catch {
-    byob = undefined; // not a byte stream here: the default reader below
+    return undefined;
   }
-  if (byob) {
-    try {
-      let buffer = new ArrayBuffer(length);
-      let filled = 0;
-      while (filled < length) {
-        const { done, value } = await byob.read(new Uint8Array(buffer, filled, length - filled));
-        if (!value) break;
-        buffer = value.buffer as ArrayBuffer;
-        filled += value.byteLength;
-        if (done) return new Uint8Array(buffer, 0, filled);
-      }
-      if (!(await byob.read(new Uint8Array(1))).done) throw new MultipartParseError('body longer than its Content-Length');
-      return new Uint8Array(buffer, 0, filled);
-    } finally {
-      await byob.cancel().catch(() => undefined);
-    }
-  }
-  const reader = body.getReader();
   try {
-    const out = new Uint8Array(length);
+    let buffer = new ArrayBuffer(length);
     let filled = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return out.subarray(0, filled);
-      if (filled + value.byteLength > length) throw new MultipartParseError('body longer than its Content-Length');
-      out.set(value, filled);
+    while (filled < length) {
+      const { done, value } = await byob.read(new Uint8Array(buffer, filled, length - filled));
+      if (!value) break;
+      buffer = value.buffer as ArrayBuffer;
       filled += value.byteLength;
+      if (done) return new Uint8Array(buffer, 0, filled);
     }
+    if (!(await byob.read(new Uint8Array(1))).done) throw new MultipartParseError('body longer than its Content-Length');
+    return new Uint8Array(buffer, 0, filled);
   } finally {
-    await reader.cancel().catch(() => undefined);
+    await byob.cancel().catch(() => undefined);
   }
 }
 
