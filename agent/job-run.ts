@@ -86,8 +86,12 @@ export async function runJob(ctx: JobRunContext, job: ActiveJob, entry: Omit<Jou
     ctx.log.info('dialling', { jobId, to: maskNumber(entry.to), pages });
     const faxFile = path.posix.join(ctx.asteriskSpoolDir, 'outbound', `${jobId}.tiff`);
     const audioOnly = (await ctx.t38?.audioOnly(entry.to).catch(() => false)) ?? false;
-    const call = await dialFax(ctx.ami, ctx.dial, { jobId, to: entry.to, headerText: entry.headerText, faxFile, channelId, ...(audioOnly ? { faxOpts: 'F' } : {}) }, () =>
-      sendProgress(ctx, job, 'transmitting', pages),
+    const call = await dialFax(
+      ctx.ami,
+      ctx.dial,
+      { jobId, to: entry.to, headerText: entry.headerText, faxFile, channelId, ...(audioOnly ? { faxOpts: 'F' } : {}) },
+      () => sendProgress(ctx, job, 'transmitting', pages),
+      () => ctx.ghostscript?.replenish?.(), // the Originate is at Asterisk: the next spare may take the CPU now
     );
     if (audioOnly && call.t38 === undefined) call.t38 = false;
     if (!audioOnly && isT38NegotiationFailure(call.faxError)) {
@@ -104,6 +108,7 @@ export async function runJob(ctx: JobRunContext, job: ActiveJob, entry: Omit<Jou
     ctx.log.warn('job failed', { jobId, reason: result.reason, error: result.faxError });
     return result;
   } finally {
+    ctx.ghostscript?.replenish?.();
     // Cleanup must never swallow the result: a failed delete only leaves a temp file behind.
     await rm(files.pdf, { force: true }).catch(() => undefined);
     await rm(files.tiff, { force: true }).catch(() => undefined);

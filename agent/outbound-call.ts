@@ -68,10 +68,11 @@ export function originateParams(s: DialSettings, r: DialRequest): OriginateParam
 }
 
 /**
- * Originates and resolves with the outcome; never rejects. `onAnswered` fires when the far end picks up.
+ * Originates and resolves with the outcome; never rejects. `onAnswered` fires when the far end picks up,
+ * `onQueued` once Asterisk has the Originate (or may have it: sent, then no answer).
  * Not connected / Asterisk refused the Originate -> nothing was dialled: a plain failure.
  */
-export async function dialFax(ami: DialAmi, s: DialSettings, r: DialRequest, onAnswered?: () => void): Promise<FaxCallResult> {
+export async function dialFax(ami: DialAmi, s: DialSettings, r: DialRequest, onAnswered?: () => void, onQueued?: () => void): Promise<FaxCallResult> {
   let params: OriginateParams & { channelId: string };
   try {
     params = originateParams(s, r);
@@ -97,6 +98,7 @@ export async function dialFax(ami: DialAmi, s: DialSettings, r: DialRequest, onA
     }
     // Timeout / connection lost after sending: the call may be up. Follow it to its end or the deadline.
   }
+  onQueued?.();
   try {
     return await tracker.result;
   } finally {

@@ -49,17 +49,21 @@ describe('dialFax', () => {
     const ami = new AmiClient({ port: sim.port, username: 'faxbot', secret: 'faxbotsecret' });
     await ami.connect();
     let answered = false;
-    const r = await dialFax(ami, settings, { ...req, channelId: 'fax_a-ok' }, () => (answered = true));
+    let queuedWithCalls = -1;
+    const r = await dialFax(ami, settings, { ...req, channelId: 'fax_a-ok' }, () => (answered = true), () => (queuedWithCalls = sim.calls.filter((c) => c.request.channelId === 'fax_a-ok').length));
     await ami.close();
     expect(r).toMatchObject({ status: 'success', pages: 1, uniqueid: 'fax_a-ok' });
     expect(answered).toBe(true);
+    expect(queuedWithCalls).toBe(1); // onQueued: Asterisk already had the Originate
   });
 
   it('Asterisk refuses the Originate (no originate permission) -> failed, nothing dialled', async () => {
     const ami = new AmiClient({ port: sim.port, username: 'readonly', secret: 'readonlysecret' });
     await ami.connect();
     const before = sim.calls.length;
-    const r = await dialFax(ami, settings, { ...req, channelId: 'fax_a-2' });
+    let queued = false;
+    const r = await dialFax(ami, settings, { ...req, channelId: 'fax_a-2' }, undefined, () => (queued = true));
+    expect(queued).toBe(false);
     await ami.close();
     expect(r).toEqual({ status: 'failed', reason: 'failed', faxError: 'Asterisk refused the Originate: Permission denied; nothing was dialled' });
     expect(sim.calls.length).toBe(before);

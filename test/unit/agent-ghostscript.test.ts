@@ -1,5 +1,6 @@
 // The agent's pre-started Ghostscript: the same TIFF-F as a fresh process (every page shape 1728 px,
-// page count, G4 at 204x196), a new spare after each conversion and none left after close, a spare
+// page count, G4 at 204x196, the same pixels although the run ends at its marker), a new spare after
+// each conversion (on `replenish`, or after the restart delay) and none left after close, a spare
 // killed while it waited replaced without failing the job, aborts and timeouts that kill it, file
 // names PostScript would misread, and reads outside its spool refused.
 import { execFileSync } from 'node:child_process';
@@ -29,9 +30,9 @@ afterEach(async () => {
   gs = undefined;
 });
 
-async function fresh(paper: 'letter' | 'a4' = 'a4'): Promise<WarmGhostscript> {
+async function fresh(paper: 'letter' | 'a4' = 'a4', restartMs?: number): Promise<WarmGhostscript> {
   dir = await mkdtemp(path.join(root, 'spool-'));
-  gs = new WarmGhostscript(dir, paper);
+  gs = new WarmGhostscript(dir, paper, { restartMs });
   gs.start();
   return gs;
 }
@@ -73,6 +74,29 @@ describe('pre-started Ghostscript', () => {
     const lengths = (t: string): string[] => [...info(t).matchAll(/Image Length: (\d+)/g)].map((m) => m[1]!);
     expect(lengths(warm)).toEqual(lengths(cold));
     expect(info(warm)).toMatch(/Compression Scheme: CCITT Group 4[\s\S]*Resolution: 204, 196/);
+    // The process was killed at its marker: the file it left is whole, pixel for pixel the fresh run's.
+    expect(() => execFileSync('tiffcmp', ['-t', warm, cold])).not.toThrow();
+  });
+
+  it('starts the next spare only on replenish (the job is dialling), or after the restart delay', async () => {
+    const g = await fresh('a4', 60_000);
+    const pdf = path.join(dir, 'one.pdf');
+    await writeFile(pdf, await makePdf(1));
+    await until(() => gsProcesses() === 1);
+    expect(await convertPdfToTiff(pdf, path.join(dir, 'r.tiff'), { paperSize: 'a4', ghostscript: g })).toBe(1);
+    await until(() => gsProcesses() === 0); // killed at its marker; no new one yet
+    await new Promise((r) => setTimeout(r, 300));
+    expect(gsProcesses()).toBe(0);
+    g.replenish();
+    await until(() => gsProcesses() === 1);
+    // Without a replenish, the restart delay brings the spare back.
+    await g.close();
+    const h = await fresh('a4', 50);
+    const other = path.join(dir, 'one.pdf');
+    await writeFile(other, await makePdf(1));
+    await until(() => gsProcesses() === 1);
+    expect(await convertPdfToTiff(other, path.join(dir, 's.tiff'), { paperSize: 'a4', ghostscript: h })).toBe(1);
+    await until(() => gsProcesses() === 1);
   });
 
   it('starts the next spare after each conversion, and leaves no process or file after close', async () => {
