@@ -1,8 +1,8 @@
-// The pipeline of one outbound job: download -> convert -> progress `dialing` (asks the edge for the dial grant)
+// The pipeline of one outbound job: download (or write the document the offer carried) -> convert -> progress `dialing` (asks the edge for the dial grant)
 // -> wait for `dial_ok` -> journal `dialing` durably -> Originate -> outcome. Revoke/suspend abort it before dialling.
 // The grant is asked for only once nothing but the call is left: a job granted and then lost with its agent ends
 // `unknown`, while one lost before the grant is offered again (to another agent if need be).
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AgentMessageBody, JobResult } from '../shared/agent-protocol.ts';
 import { maskNumber } from '../shared/mask-number.ts';
@@ -24,6 +24,8 @@ export interface ActiveJob {
   /** dial_ok received (possibly before preparation ended, e.g. re-sent by the edge after a reconnect). */
   granted: boolean;
   onGrant?: () => void;
+  /** The PDF the offer carried (small new jobs), written instead of downloaded; memory only. */
+  document?: Uint8Array;
   /** Dropped on the edge's request: forget it. */
   revoked: boolean;
   /** Stopped by shutdown before dialling: stays `accepted` in the journal, resumed on the next start. */
@@ -68,8 +70,13 @@ export async function runJob(ctx: JobRunContext, job: ActiveJob, entry: Omit<Jou
   const signal = job.abort.signal;
   try {
     if (!entry.documentUrl || !entry.to) throw new DocumentError('download_failed', 'no document URL in the journal');
-    sendProgress(ctx, job, 'downloading');
-    await downloadDocument(entry.documentUrl, files.pdf, { signal, backoff: ctx.downloadBackoff });
+    if (job.document) {
+      await writeFile(files.pdf, job.document, { mode: 0o600, signal });
+      job.document = undefined;
+    } else {
+      sendProgress(ctx, job, 'downloading');
+      await downloadDocument(entry.documentUrl, files.pdf, { signal, backoff: ctx.downloadBackoff });
+    }
     sendProgress(ctx, job, 'converting');
     const pages = await convertPdfToTiff(files.pdf, files.tiff, { paperSize: ctx.paperSize, signal, ghostscript: ctx.ghostscript });
     await rm(files.pdf, { force: true }).catch(() => undefined);

@@ -198,6 +198,7 @@ export class JobRunner {
       return reject('journal_write_failed');
     }
     if (job.revoked) return this.#untrack(job);
+    if (offer.document) job.document = Buffer.from(offer.document, 'base64');
     this.#o.send({ type: 'accept', jobId, offerId });
     this.#log.info('offer accepted', { jobId, to: maskNumber(offer.to), pages: offer.pages });
     this.#start(job, entry);

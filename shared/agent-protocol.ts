@@ -5,6 +5,10 @@ import { z } from 'zod';
 
 export const PROTOCOL_VERSION = 1;
 
+/** The largest document an offer carries inline (bytes of PDF), and its base64 length. */
+export const INLINE_DOCUMENT_MAX_BYTES = 256 * 1024;
+export const INLINE_DOCUMENT_MAX_BASE64 = 4 * Math.ceil(INLINE_DOCUMENT_MAX_BYTES / 3);
+
 const jobId = z.string().regex(/^fax_[a-z0-9]{24}$/);
 const offerId = z.string().regex(/^off_[a-z0-9]{20}$/);
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/);
@@ -84,6 +88,8 @@ export const edgeMessage = z.discriminatedUnion('type', [
     pages: z.number().int().min(0).nullable(),
     /** Short-lived signed HTTPS URL of the PDF. */
     documentUrl: z.string().url(),
+    /** The PDF itself (base64), for a small new job: the agent writes it instead of downloading. */
+    document: z.base64().max(INLINE_DOCUMENT_MAX_BASE64).optional(),
     /** Accept before this time (epoch ms) or the offer goes to another agent. */
     acceptBy: z.number(),
   }),

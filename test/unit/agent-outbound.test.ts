@@ -1,5 +1,6 @@
 // The agent end to end for outbound faxes, in-process against a fake edge and the AMI simulator: offer ->
-// accept -> progress -> dial grant -> Originate -> result; busy; MAX_CHANNELS; duplicates; revoke; expiry.
+// accept -> progress -> dial grant -> Originate -> result; a document carried by the offer; busy; MAX_CHANNELS;
+// duplicates; revoke; expiry.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -67,6 +68,17 @@ describe('agent outbound jobs', () => {
     expect(edge.invalid).toEqual([]);
     expect(phiInLogs(logs)).toEqual([]);
     expect(logs.some((l) => l.includes('***0123'))).toBe(true); // masked number is logged
+  });
+
+  it('an offer carrying its document: written, not downloaded; converted and dialled the same', async () => {
+    const { edge, sim } = await start();
+    const { jobId } = edge.offer({ document: Buffer.from(edge.pdf).toString('base64'), documentUrl: `${edge.url}/documents/gone.pdf?sig=abc` });
+    const result = await edge.waitFor(() => edge.find('result', (m) => m.jobId === jobId), 10_000, 'result');
+    expect(result).toMatchObject({ status: 'success', pages: 2 });
+    expect(edge.documentRequests).toBe(0);
+    const ours = edge.messages.filter((m) => 'jobId' in m && m.jobId === jobId).map((m) => (m.type === 'progress' ? `progress:${m.stage}` : m.type));
+    expect(ours).toEqual(['accept', 'progress:converting', 'progress:dialing', 'progress:transmitting', 'result']);
+    expect(sim.calls).toHaveLength(1);
   });
 
   it('busy far end -> result failed, reason busy', async () => {

@@ -13,6 +13,7 @@ import { PostgresAuditLog } from '../services/audit-log.ts';
 import { SipJobs } from '../services/sip-jobs.ts';
 import { createLifecycle } from '../lifecycle/create-lifecycle.ts';
 import { schedulerStub } from '../lifecycle/scheduler-stub.ts';
+import { InlineDocuments } from './inline-documents.ts';
 import { buildOffer } from './offer.ts';
 import { failLost, forgetOrphans, reconcileInFlight } from './reconcile.ts';
 
@@ -46,6 +47,8 @@ export class AgentHub extends DurableObject<Env> {
    * least a minute), so an idle agent costs no new connection per alarm.
    */
   private readonly database: ObjectDatabase;
+  /** Small new jobs' documents, sent inside their offer (memory only: a miss is a download). */
+  private readonly inlineDocuments = new InlineDocuments();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -196,13 +199,17 @@ export class AgentHub extends DurableObject<Env> {
     for (;;) {
       const job = await hub.jobs.claimNext(hub.state.agentId, hub.state.site, hub.config.agents.offerTimeoutMs, hub.state.maxChannels);
       if (!job) break;
-      this.send(target, await buildOffer(hub, job));
+      this.send(target, await buildOffer(hub, job, this.inlineDocuments.take(job.id)));
     }
   }
 
-  /** RPC: new work may be waiting (a job was queued, released or the agent freed a channel). */
-  async kick(): Promise<void> {
+  /**
+   * RPC: new work may be waiting (a job was queued, released or the agent freed a channel). A new
+   * job's request may hand over its document, to be sent inside the offer if this hub leases it.
+   */
+  async kick(document?: { jobId: string; bytes: Uint8Array }): Promise<void> {
     if (this.liveSockets().length === 0) return;
+    if (document) this.inlineDocuments.remember(document.jobId, document.bytes);
     await this.withContext((hub) => this.dispatch(hub));
   }
 

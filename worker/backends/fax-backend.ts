@@ -26,7 +26,7 @@ export interface FaxBackend {
    * Optional, right after a job is committed: wake whoever will take it, without starting it (the
    * hand-off stays the sweep's). Harmless if lost or repeated; it only saves the sweep's latency.
    */
-  wake?(job: FaxJobRow): Promise<void>;
+  wake?(job: FaxJobRow, document?: Uint8Array): Promise<void>;
   /** A call in flight: what the backend knows. Push-based backends (SIP) return a recheck time. */
   poll(job: FaxJobRow, attempt: FaxAttemptRow | undefined, lifecycle?: JobLifecycle): Promise<PollResult>;
   /** Ask the backend to drop a job that was canceled before it was dialled. */

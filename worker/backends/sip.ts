@@ -6,6 +6,7 @@
 import type { FaxAttemptRow, FaxJobRow } from '../db/schema.ts';
 import type { Env } from '../env.ts';
 import type { AgentRepository } from '../services/agents.ts';
+import { INLINE_DOCUMENT_MAX_BYTES } from '../../shared/agent-protocol.ts';
 import type { FaxBackend, PollResult } from './fax-backend.ts';
 
 /** How often the sweep re-pokes agents about a job that is still waiting. */
@@ -44,9 +45,11 @@ export class SipBackend implements FaxBackend {
   /**
    * Pokes the hubs of agents with free channels (as this isolate saw them up to a second ago: a stale
    * guess costs a claim that finds nothing, and the sweep still pokes whoever it missed). An empty
-   * answer is asked again on the next job.
+   * answer is asked again on the next job. A small document goes along, for the offer to carry it.
    */
-  async wake(job: FaxJobRow): Promise<void> {
+  async wake(job: FaxJobRow, document?: Uint8Array): Promise<void> {
+    // Copied now, before any await: the request's upload buffer is released when the response ends.
+    const inline = document && document.byteLength <= INLINE_DOCUMENT_MAX_BYTES ? { jobId: job.id, bytes: document.slice() } : undefined;
     const key = job.site ?? '';
     let seen = recentCandidates.get(key);
     if (!seen || Date.now() - seen.at > CANDIDATES_TTL_MS) {
@@ -57,7 +60,7 @@ export class SipBackend implements FaxBackend {
       if (seen.ids.length > 0) recentCandidates.set(key, seen);
       else recentCandidates.delete(key);
     }
-    await Promise.all(seen.ids.map((id) => this.hub(id).kick().catch(() => undefined)));
+    await Promise.all(seen.ids.map((id) => this.hub(id).kick(inline).catch(() => undefined)));
   }
 
   async poll(_job: FaxJobRow, _attempt: FaxAttemptRow | undefined): Promise<PollResult> {

@@ -2,7 +2,8 @@
 // connect, hello, offer, accept, dial grant, result; reconnect reconciliation; token revocation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { encodeMessage, HEARTBEAT_PING, HEARTBEAT_PONG, parseEdgeMessage, type EdgeMessage } from '../../../shared/agent-protocol.ts';
+import { PDFDocument } from 'pdf-lib';
+import { encodeMessage, HEARTBEAT_PING, HEARTBEAT_PONG, INLINE_DOCUMENT_MAX_BYTES, parseEdgeMessage, type EdgeMessage } from '../../../shared/agent-protocol.ts';
 import { json, makePdf } from '../../support/api.ts';
 import { startCustomWorker, TEST_SECRETS, type CustomWorker } from '../../support/custom-worker.ts';
 
@@ -77,6 +78,16 @@ class AgentSocket {
   }
 }
 
+async function sendFaxWith(pdf: Uint8Array, to: string, site: string) {
+  const form = new FormData();
+  form.set('to', to);
+  form.set('site', site);
+  form.set('file', new Blob([pdf]), 'a.pdf');
+  const res = await fetch(`${worker.url}/fax`, { method: 'POST', headers: admin(), body: form });
+  expect(res.status).toBe(202);
+  return json(res);
+}
+
 async function sendFax(key: string, to = '+15555550190') {
   const form = new FormData();
   form.set('to', to);
@@ -119,6 +130,43 @@ describe('agent hub', () => {
     const after = await job(offer.jobId);
     expect(after).toMatchObject({ status: 'queued', failure_reason: 'busy', attempts: [{ number: 1, result: 'failed', failure_reason: 'busy', agent_id: agent.id }] });
     expect(Date.parse(after.next_attempt_at) - Date.now()).toBeGreaterThan(120_000);
+    sock.ws.close();
+  });
+
+  it('carries a small new document inside its first offer (the uploaded bytes); a re-offer or a large one has only the link', async () => {
+    const site = `${SITE}-inline`; // its refused jobs stay queued: out of the other tests' way
+    const a = await createAgent(site);
+    const sock = await AgentSocket.open(a.token);
+    await sock.next('welcome');
+    sock.hello();
+    // The request wakes the agents its isolate saw free within the last second: be one of them.
+    for (let i = 0; i < 50 && !(await json(await fetch(`${worker.url}/admin/agents`, { headers: admin() }))).data.some((x: any) => x.id === a.id && x.online); i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1100));
+    const pdf = new Uint8Array(await makePdf(2));
+    const small = await sendFaxWith(pdf, '+15555550194', site);
+    let offer = await sock.next('offer');
+    while (offer.jobId !== small.id) offer = await sock.next('offer');
+    expect(offer.document).toBeDefined();
+    expect(new Uint8Array(Buffer.from(offer.document!, 'base64'))).toEqual(pdf);
+    const linked = new Uint8Array(await (await fetch(offer.documentUrl.replace(/^https?:\/\/[^/]+/, worker.url))).arrayBuffer());
+    expect(linked).toEqual(pdf);
+    // Refused: the next offer of the same job has the link only (the copy was taken once).
+    sock.send({ type: 'reject', jobId: offer.jobId, offerId: offer.offerId, reason: 'no_free_channel' });
+    let again = await sock.next('offer');
+    while (again.jobId !== small.id) again = await sock.next('offer');
+    expect(again.offerId).not.toBe(offer.offerId);
+    expect(again.document).toBeUndefined();
+    sock.send({ type: 'reject', jobId: again.jobId, offerId: again.offerId, reason: 'no_free_channel' });
+    // Over INLINE_DOCUMENT_MAX_BYTES: never inline.
+    const large = await PDFDocument.load(pdf);
+    for (let i = 1; i <= 5; i++) await large.attach(crypto.getRandomValues(new Uint8Array(64 * 1024)), `pad-${i}.bin`, { mimeType: 'application/octet-stream' });
+    const bigPdf = await large.save();
+    expect(bigPdf.byteLength).toBeGreaterThan(INLINE_DOCUMENT_MAX_BYTES);
+    const big = await sendFaxWith(bigPdf, '+15555550195', site);
+    let bigOffer = await sock.next('offer');
+    while (bigOffer.jobId !== big.id) bigOffer = await sock.next('offer');
+    expect(bigOffer.document).toBeUndefined();
+    sock.send({ type: 'reject', jobId: bigOffer.jobId, offerId: bigOffer.offerId, reason: 'no_free_channel' });
     sock.ws.close();
   });
 

@@ -54,7 +54,7 @@ export async function acceptJob(c: Context<AppEnv>, fields: JobFields, pdf: Uint
       .kick(job.wakeAt?.getTime())
       .catch(() => log('warn', 'scheduler kick failed; the sweep heartbeat picks the job up', { fax_id: job.id })),
   );
-  const wake = job.status === 'queued' ? services.backendFor(job.backend)?.wake?.(job) : undefined;
+  const wake = job.status === 'queued' ? services.backendFor(job.backend)?.wake?.(job, pdf) : undefined;
   if (wake) c.executionCtx.waitUntil(wake.catch(() => undefined));
   return c.json(await presentFaxJob(c, job), 202);
 }

@@ -1,0 +1,60 @@
+// Documents a hub may send inside its offer, so the agent need not download them: the bytes of a
+// small new job (≤ INLINE_DOCUMENT_MAX_BYTES), handed over by the request that accepted it
+// (SipBackend.wake -> AgentHub.kick). Memory only, bounded in count, bytes and age; taken once.
+// A job not found here (another hub, a re-offer, an evicted object) is offered with its signed
+// link alone, as before: this saves the agent an HTTPS round trip, it never decides anything.
+import { INLINE_DOCUMENT_MAX_BYTES } from '../../shared/agent-protocol.ts';
+
+const MAX_ENTRIES = 16;
+const MAX_TOTAL_BYTES = 4 * 1024 * 1024;
+const MAX_AGE_MS = 60_000;
+
+export class InlineDocuments {
+  readonly #entries = new Map<string, { bytes: Uint8Array; at: number }>();
+  #total = 0;
+
+  /** Keeps `bytes` for `jobId` (ignored when too large); the oldest go first when full. */
+  remember(jobId: string, bytes: Uint8Array, now = Date.now()): void {
+    if (bytes.byteLength > INLINE_DOCUMENT_MAX_BYTES || this.#entries.has(jobId)) return;
+    this.#expire(now);
+    while (this.#entries.size >= MAX_ENTRIES || (this.#entries.size > 0 && this.#total + bytes.byteLength > MAX_TOTAL_BYTES)) {
+      this.#drop(this.#entries.keys().next().value!);
+    }
+    this.#entries.set(jobId, { bytes, at: now });
+    this.#total += bytes.byteLength;
+  }
+
+  /** The document as base64, removed from the cache; undefined when absent or too old. */
+  take(jobId: string, now = Date.now()): string | undefined {
+    this.#expire(now);
+    const hit = this.#entries.get(jobId);
+    if (!hit) return undefined;
+    this.#drop(jobId);
+    return toBase64(hit.bytes);
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  #expire(now: number): void {
+    for (const [id, e] of this.#entries) {
+      if (now - e.at <= MAX_AGE_MS) break; // insertion order is age order
+      this.#drop(id);
+    }
+  }
+
+  #drop(jobId: string): void {
+    const e = this.#entries.get(jobId);
+    if (!e) return;
+    this.#entries.delete(jobId);
+    this.#total -= e.bytes.byteLength;
+  }
+}
+
+/** Standard base64 (with padding), in chunks so that no argument list grows with the document. */
+export function toBase64(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
