@@ -88,12 +88,16 @@ export class WarmGhostscript implements GhostscriptRunner {
     this.#restartMs = o.restartMs ?? SPARE_RESTART_MS;
   }
 
-  /** Starts the spare if there is none (idempotent). */
+  /** Starts the spare if there is none (idempotent). Never throws: without a spare, a render starts its own process. */
   start(): void {
     clearTimeout(this.#restart);
     this.#restart = undefined;
     if (this.#closed || this.#spare) return;
-    this.#spare = this.#spawn(this.#paperSize);
+    try {
+      this.#spare = this.#spawn(this.#paperSize);
+    } catch {
+      this.#spare = undefined; // e.g. out of file descriptors: the next render spawns (and reports) itself
+    }
   }
 
   replenish(): void {

@@ -71,7 +71,10 @@ export async function runJob(ctx: JobRunContext, job: ActiveJob, entry: Omit<Jou
   try {
     if (!entry.documentUrl || !entry.to) throw new DocumentError('download_failed', 'no document URL in the journal');
     if (job.document) {
-      await writeFile(files.pdf, job.document, { mode: 0o600, signal });
+      await writeFile(files.pdf, job.document, { mode: 0o600, signal }).catch((err: unknown) => {
+        if (signal.aborted) throw signal.reason;
+        throw new DocumentError('download_failed', `could not write the offered document: ${errorMessage(err)}`);
+      });
       job.document = undefined;
     } else {
       sendProgress(ctx, job, 'downloading');

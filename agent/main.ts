@@ -23,10 +23,11 @@ import { AgentMetrics } from './metrics.ts';
 import { openTokenStore } from './token-store.ts';
 import type { TokenStore } from './token-store.ts';
 import { AGENT_VERSION } from './version.ts';
+import { INLINE_DOCUMENT_FEATURE } from '../shared/agent-protocol.ts';
 
 export type { AgentConfig } from './config.ts';
 
-export const AGENT_FEATURES = ['outbound', 'inbound', 'revoke_offer', 'token_update', 'result_ack'];
+export const AGENT_FEATURES = ['outbound', 'inbound', 'revoke_offer', 'token_update', 'result_ack', INLINE_DOCUMENT_FEATURE];
 
 export interface AgentOptions {
   /** Default: JSON lines on stdout at config.logLevel. */

@@ -98,7 +98,11 @@ export async function dialFax(ami: DialAmi, s: DialSettings, r: DialRequest, onA
     }
     // Timeout / connection lost after sending: the call may be up. Follow it to its end or the deadline.
   }
-  onQueued?.();
+  try {
+    onQueued?.();
+  } catch {
+    // a hook's failure must not end the follow-up of a call that may be up
+  }
   try {
     return await tracker.result;
   } finally {

@@ -252,8 +252,9 @@ non-atomic one it replaced (ratio ${(accept.lifecycleMs / accept.previousMs).toF
 (data-modifying CTEs), so atomicity costs no extra round trip.
 
 The SIP figure (alone: \`node scripts/bench/sip-latency.ts\`) includes the offer over the agent's
-WebSocket, the agent's durable journal writes, the document download, PDF -> TIFF-F with the agent's
-pre-started Ghostscript (the largest part), the dial grant round trip and the AMI Originate. Local dev numbers: production Postgres (Neon) and S3 add network latency.
+WebSocket (carrying the one-page document: no download), the agent's durable journal writes, PDF -> TIFF-F
+with the agent's pre-started Ghostscript (the largest part), the dial grant round trip and the AMI
+Originate. Local dev numbers: production Postgres (Neon) and S3 add network latency.
 ${sections}`;
   // Earlier runs' comparisons (before/after tables of past issues) live below the marker and are kept.
   const file = path.join(ROOT, 'docs/benchmarks.md');

@@ -8,6 +8,8 @@ export const PROTOCOL_VERSION = 1;
 /** The largest document an offer carries inline (bytes of PDF), and its base64 length. */
 export const INLINE_DOCUMENT_MAX_BYTES = 256 * 1024;
 export const INLINE_DOCUMENT_MAX_BASE64 = 4 * Math.ceil(INLINE_DOCUMENT_MAX_BYTES / 3);
+/** The `hello` feature by which an agent asks for documents inside its offers. */
+export const INLINE_DOCUMENT_FEATURE = 'inline_document';
 
 const jobId = z.string().regex(/^fax_[a-z0-9]{24}$/);
 const offerId = z.string().regex(/^off_[a-z0-9]{20}$/);

@@ -104,8 +104,10 @@ describe('pre-started Ghostscript', () => {
     const pdf = path.join(dir, 'one.pdf');
     await writeFile(pdf, await makePdf(1));
     await until(() => gsProcesses() === 1);
+    const used = gsPids();
     expect(await convertPdfToTiff(pdf, path.join(dir, 'a.tiff'), { paperSize: 'a4', ghostscript: g })).toBe(1);
-    await until(() => gsProcesses() === 1); // the used spare exited; a new one waits
+    // The used spare is gone and, the restart delay later, a new one waits.
+    await until(() => gsPids().length === 1 && !gsPids().includes(used[0]!));
     await g.close();
     gs = undefined;
     expect(spares()).toEqual([]);

@@ -19,7 +19,7 @@ describe('inline documents', () => {
     expect(toBase64(new Uint8Array())).toBe('');
   });
 
-  it('ignores a document over the limit, and forgets one after a minute', () => {
+  it('ignores an empty document or one over the limit, and forgets one after a minute', () => {
     const docs = new InlineDocuments();
     docs.remember(id(1), bytes(INLINE_DOCUMENT_MAX_BYTES + 1));
     expect(docs.size).toBe(0);
@@ -27,6 +27,11 @@ describe('inline documents', () => {
     expect(docs.take(id(2), 62_000)).toBeUndefined();
     docs.remember(id(3), bytes(10), 1_000);
     expect(docs.take(id(3), 60_000)).toBeDefined();
+    docs.remember(id(4), new Uint8Array(), 1_000); // a released (detached) view
+    docs.remember(id(5), bytes(10), 1_000);
+    expect(docs.size).toBe(1);
+    docs.expire(61_001); // the hub's alarm
+    expect(docs.size).toBe(0);
   });
 
   it('holds at most 16 documents and 4 MiB, dropping the oldest first', () => {

@@ -3,7 +3,7 @@
 // while the agent has free channels, and on an alarm detects dead sockets, expired offers, revoked
 // tokens and agents that stay away (undialled jobs are re-offered, calls in progress end unknown).
 import { DurableObject } from 'cloudflare:workers';
-import { encodeMessage, HEARTBEAT_PING, HEARTBEAT_PONG, parseAgentMessage, type AgentMessage, type EdgeMessageBody } from '../../shared/agent-protocol.ts';
+import { encodeMessage, HEARTBEAT_PING, HEARTBEAT_PONG, INLINE_DOCUMENT_FEATURE, parseAgentMessage, type AgentMessage, type EdgeMessageBody } from '../../shared/agent-protocol.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { OBJECT_POOL_IDLE_MS, ObjectDatabase } from '../db/object-database.ts';
 import type { Env } from '../env.ts';
@@ -29,6 +29,8 @@ interface HubState {
   site: string | null;
   maxChannels: number;
   origin: string;
+  /** The agent's hello listed INLINE_DOCUMENT_FEATURE: small documents go inside its offers. */
+  inlineDocuments?: boolean;
 }
 
 export interface HubContext {
@@ -69,6 +71,7 @@ export class AgentHub extends DurableObject<Env> {
       agentId,
       site: prev?.site ?? null,
       maxChannels: prev?.maxChannels ?? 1,
+      inlineDocuments: prev?.inlineDocuments ?? false,
       origin: request.headers.get('x-faxbot-origin') ?? prev?.origin ?? '',
     };
     await this.ctx.storage.put('state', state);
@@ -92,6 +95,7 @@ export class AgentHub extends DurableObject<Env> {
       return;
     }
     ws.serializeAttachment({ ...info, lastMessageAt: Date.now(), helloed: info.helloed || parsed.message.type === 'hello' });
+    if (informational(parsed.message)) return; // no state, no database: answered by being received
     try {
       await this.withContext((hub) => this.handle(hub, ws, parsed.message));
     } catch (err) {
@@ -113,6 +117,7 @@ export class AgentHub extends DurableObject<Env> {
         const agent = await hub.agents.findById(agentId);
         hub.state.site = agent?.site ?? null;
         hub.state.maxChannels = Math.min(agent?.maxChannels ?? 1, msg.capabilities.maxChannels);
+        hub.state.inlineDocuments = msg.capabilities.features.includes(INLINE_DOCUMENT_FEATURE);
         await this.ctx.storage.put('state', hub.state);
         await hub.agents.setPresence(agentId, { connected: true, version: msg.agentVersion });
         await reconcileInFlight(hub, ws, msg.inFlight);
@@ -128,7 +133,7 @@ export class AgentHub extends DurableObject<Env> {
         await hub.audit.record({ actorType: 'agent', actorId: agentId, action: 'fax.offer.reject', resourceType: 'fax_job', resourceId: msg.jobId, outcome: 'failure', details: { reason: msg.reason.slice(0, 60) } });
         return;
       case 'progress': {
-        if (msg.stage !== 'dialing') return;
+        if (msg.stage !== 'dialing') return; // informational(): not handed here
         const grant = await hub.jobs.grantDial(msg.jobId, msg.offerId, agentId);
         if (grant === 'granted') return this.send(ws, { type: 'dial_ok', jobId: msg.jobId, offerId: msg.offerId });
         // Another call to this number is in flight: the job goes back to wait its turn.
@@ -199,7 +204,23 @@ export class AgentHub extends DurableObject<Env> {
     for (;;) {
       const job = await hub.jobs.claimNext(hub.state.agentId, hub.state.site, hub.config.agents.offerTimeoutMs, hub.state.maxChannels);
       if (!job) break;
-      this.send(target, await buildOffer(hub, job, this.inlineDocuments.take(job.id)));
+      this.send(target, await buildOffer(hub, job, await this.inlineDocument(hub, job.id)));
+    }
+  }
+
+  /**
+   * The document to send inside the offer of `jobId`, if this hub holds it and the agent takes it.
+   * Its read is audited first, as GET /fax/:id/pdf does (no read without its row); if the audit
+   * cannot be written, the offer goes with its link only.
+   */
+  private async inlineDocument(hub: HubContext, jobId: string): Promise<string | undefined> {
+    const document = hub.state.inlineDocuments ? this.inlineDocuments.take(jobId) : undefined;
+    if (!document) return undefined;
+    try {
+      await hub.audit.record({ actorType: 'agent', actorId: hub.state.agentId, action: 'fax.document.read', resourceType: 'fax_job', resourceId: jobId, outcome: 'success', details: { via: 'offer' } });
+      return document;
+    } catch {
+      return undefined;
     }
   }
 
@@ -249,6 +270,7 @@ export class AgentHub extends DurableObject<Env> {
     const hb = config.agents.heartbeatSeconds * 1000;
     // Safety net first: if anything below throws (database down), the next alarm still comes.
     await this.ctx.storage.setAlarm(Date.now() + Math.max(hb, 5000));
+    this.inlineDocuments.expire();
     let next: number | null | undefined;
     try {
       next = await this.alarmWork(config, hb);
@@ -332,6 +354,11 @@ export class AgentHub extends DurableObject<Env> {
       fn({ config, state, jobs: new SipJobs(db, createLifecycle(db, config)), agents: new AgentRepository(db), audit: new PostgresAuditLog(db), send: (ws, m) => this.send(ws, m) }),
     );
   }
+}
+
+/** Messages the edge only notes as a sign of life (progress short of the dial request, notices, pongs). */
+function informational(msg: AgentMessage): boolean {
+  return (msg.type === 'progress' && msg.stage !== 'dialing') || msg.type === 'inbound_notice' || msg.type === 'pong';
 }
 
 function close(ws: WebSocket, code: number, reason: string): void {

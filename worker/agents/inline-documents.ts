@@ -1,8 +1,9 @@
 // Documents a hub may send inside its offer, so the agent need not download them: the bytes of a
 // small new job (≤ INLINE_DOCUMENT_MAX_BYTES), handed over by the request that accepted it
-// (SipBackend.wake -> AgentHub.kick). Memory only, bounded in count, bytes and age; taken once.
-// A job not found here (another hub, a re-offer, an evicted object) is offered with its signed
-// link alone, as before: this saves the agent an HTTPS round trip, it never decides anything.
+// (SipBackend.wake -> AgentHub.kick, up to 3 hubs). Memory only, bounded in count, bytes and age
+// (a minute); taken by the first offer of the job. A job not found here (a hub the request did not
+// wake, a re-offer by the same hub, an evicted object) is offered with its signed link alone, as
+// before: this saves the agent an HTTPS round trip, it never decides anything.
 import { INLINE_DOCUMENT_MAX_BYTES } from '../../shared/agent-protocol.ts';
 
 const MAX_ENTRIES = 16;
@@ -15,8 +16,8 @@ export class InlineDocuments {
 
   /** Keeps `bytes` for `jobId` (ignored when too large); the oldest go first when full. */
   remember(jobId: string, bytes: Uint8Array, now = Date.now()): void {
-    if (bytes.byteLength > INLINE_DOCUMENT_MAX_BYTES || this.#entries.has(jobId)) return;
-    this.#expire(now);
+    if (bytes.byteLength === 0 || bytes.byteLength > INLINE_DOCUMENT_MAX_BYTES || this.#entries.has(jobId)) return;
+    this.expire(now);
     while (this.#entries.size >= MAX_ENTRIES || (this.#entries.size > 0 && this.#total + bytes.byteLength > MAX_TOTAL_BYTES)) {
       this.#drop(this.#entries.keys().next().value!);
     }
@@ -26,7 +27,7 @@ export class InlineDocuments {
 
   /** The document as base64, removed from the cache; undefined when absent or too old. */
   take(jobId: string, now = Date.now()): string | undefined {
-    this.#expire(now);
+    this.expire(now);
     const hit = this.#entries.get(jobId);
     if (!hit) return undefined;
     this.#drop(jobId);
@@ -37,7 +38,8 @@ export class InlineDocuments {
     return this.#entries.size;
   }
 
-  #expire(now: number): void {
+  /** Forgets documents older than a minute (also run by the hub's alarm, so none outlives its minute by much). */
+  expire(now = Date.now()): void {
     for (const [id, e] of this.#entries) {
       if (now - e.at <= MAX_AGE_MS) break; // insertion order is age order
       this.#drop(id);

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { PDFDocument } from 'pdf-lib';
-import { encodeMessage, HEARTBEAT_PING, HEARTBEAT_PONG, INLINE_DOCUMENT_MAX_BYTES, parseEdgeMessage, type EdgeMessage } from '../../../shared/agent-protocol.ts';
+import { encodeMessage, HEARTBEAT_PING, HEARTBEAT_PONG, INLINE_DOCUMENT_FEATURE, INLINE_DOCUMENT_MAX_BYTES, parseEdgeMessage, type EdgeMessage } from '../../../shared/agent-protocol.ts';
 import { json, makePdf } from '../../support/api.ts';
 import { startCustomWorker, TEST_SECRETS, type CustomWorker } from '../../support/custom-worker.ts';
 
@@ -73,8 +73,8 @@ class AgentSocket {
       });
     }
   }
-  hello(inFlight: unknown[] = []) {
-    this.send({ type: 'hello', agentVersion: 'test-1', capabilities: { maxChannels: 2, features: ['sendfax'] }, inFlight: inFlight as never });
+  hello(inFlight: unknown[] = [], features = ['sendfax']) {
+    this.send({ type: 'hello', agentVersion: 'test-1', capabilities: { maxChannels: 2, features }, inFlight: inFlight as never });
   }
 }
 
@@ -133,12 +133,12 @@ describe('agent hub', () => {
     sock.ws.close();
   });
 
-  it('carries a small new document inside its first offer (the uploaded bytes); a re-offer or a large one has only the link', async () => {
+  it('carries a small new document inside its first offer (the uploaded bytes, the read audited); a re-offer or a large one has only the link', async () => {
     const site = `${SITE}-inline`; // its refused jobs stay queued: out of the other tests' way
     const a = await createAgent(site);
     const sock = await AgentSocket.open(a.token);
     await sock.next('welcome');
-    sock.hello();
+    sock.hello([], ['sendfax', INLINE_DOCUMENT_FEATURE]);
     // The request wakes the agents its isolate saw free within the last second: be one of them.
     for (let i = 0; i < 50 && !(await json(await fetch(`${worker.url}/admin/agents`, { headers: admin() }))).data.some((x: any) => x.id === a.id && x.online); i++) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 1100));
@@ -150,6 +150,9 @@ describe('agent hub', () => {
     expect(new Uint8Array(Buffer.from(offer.document!, 'base64'))).toEqual(pdf);
     const linked = new Uint8Array(await (await fetch(offer.documentUrl.replace(/^https?:\/\/[^/]+/, worker.url))).arrayBuffer());
     expect(linked).toEqual(pdf);
+    const reads = (await json(await fetch(`${worker.url}/admin/audit?action=fax.document.read&resource_id=${small.id}&limit=50`, { headers: admin() }))).data.filter((e: any) => e.resource_id === small.id);
+    expect(reads.map((e: any) => e.details.via).sort()).toEqual(['offer', 'signed_url']);
+    expect(reads.find((e: any) => e.details.via === 'offer')).toMatchObject({ actor_type: 'agent', actor_id: a.id, outcome: 'success' });
     // Refused: the next offer of the same job has the link only (the copy was taken once).
     sock.send({ type: 'reject', jobId: offer.jobId, offerId: offer.offerId, reason: 'no_free_channel' });
     let again = await sock.next('offer');
@@ -167,6 +170,22 @@ describe('agent hub', () => {
     while (bigOffer.jobId !== big.id) bigOffer = await sock.next('offer');
     expect(bigOffer.document).toBeUndefined();
     sock.send({ type: 'reject', jobId: bigOffer.jobId, offerId: bigOffer.offerId, reason: 'no_free_channel' });
+    sock.ws.close();
+  });
+
+  it('sends no document to an agent whose hello does not ask for it', async () => {
+    const site = `${SITE}-no-inline`;
+    const a = await createAgent(site);
+    const sock = await AgentSocket.open(a.token);
+    await sock.next('welcome');
+    sock.hello();
+    for (let i = 0; i < 50 && !(await json(await fetch(`${worker.url}/admin/agents`, { headers: admin() }))).data.some((x: any) => x.id === a.id && x.online); i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1100));
+    const queued = await sendFaxWith(new Uint8Array(await makePdf(1)), '+15555550196', site);
+    const offer = await sock.next('offer');
+    expect(offer.jobId).toBe(queued.id);
+    expect(offer.document).toBeUndefined();
+    sock.send({ type: 'reject', jobId: offer.jobId, offerId: offer.offerId, reason: 'no_free_channel' });
     sock.ws.close();
   });
 
