@@ -2,7 +2,8 @@
 // or beyond the count and byte bounds -> absent (the offer then has its link only); the offer schema
 // accepts up to INLINE_DOCUMENT_MAX_BYTES of base64 and nothing longer or malformed.
 import { describe, expect, it } from 'vitest';
-import { InlineDocuments, toBase64 } from '../../worker/agents/inline-documents.ts';
+import { InlineDocuments } from '../../worker/agents/inline-documents.ts';
+import { base64 as toBase64 } from '../../worker/lib/crypto.ts';
 import { edgeMessage, INLINE_DOCUMENT_MAX_BASE64, INLINE_DOCUMENT_MAX_BYTES } from '../../shared/agent-protocol.ts';
 
 const bytes = (n: number, seed = 1): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);

@@ -5,6 +5,7 @@
 // wake, a re-offer by the same hub, an evicted object) is offered with its signed link alone, as
 // before: this saves the agent an HTTPS round trip, it never decides anything.
 import { INLINE_DOCUMENT_MAX_BYTES } from '../../shared/agent-protocol.ts';
+import { base64 } from '../lib/crypto.ts';
 
 const MAX_ENTRIES = 16;
 const MAX_TOTAL_BYTES = 4 * 1024 * 1024;
@@ -31,7 +32,7 @@ export class InlineDocuments {
     const hit = this.#entries.get(jobId);
     if (!hit) return undefined;
     this.#drop(jobId);
-    return toBase64(hit.bytes);
+    return base64(hit.bytes);
   }
 
   get size(): number {
@@ -52,11 +53,4 @@ export class InlineDocuments {
     this.#entries.delete(jobId);
     this.#total -= e.bytes.byteLength;
   }
-}
-
-/** Standard base64 (with padding), in chunks so that no argument list grows with the document. */
-export function toBase64(bytes: Uint8Array): string {
-  let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(bin);
 }

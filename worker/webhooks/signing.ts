@@ -6,13 +6,9 @@
 // edge nothing where the package computes SHA-256 in JavaScript. The tests verify our deliveries
 // with the package itself.
 
-const SECRET_BYTES = 32;
+import { base64 as toBase64 } from '../lib/crypto.ts';
 
-function toBase64(bytes: Uint8Array): string {
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin);
-}
+const SECRET_BYTES = 32;
 
 function fromBase64(text: string): Uint8Array {
   return Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
